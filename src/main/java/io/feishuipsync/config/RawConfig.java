@@ -1,0 +1,33 @@
+package io.feishuipsync.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** The YAML file as written, before validation; every field may be absent. Keys are snake_case. */
+record RawConfig(
+    Feishu feishu,
+    Schedule schedule,
+    String stateDir,
+    Guard guard,
+    Logging logging,
+    List<JsonNode> writers) {
+
+  record Feishu(
+      String baseUrl,
+      String appId,
+      String appSecret,
+      String appSecretFile,
+      Integer pageSize,
+      Integer maxPages,
+      String connectTimeout,
+      String responseTimeout,
+      Integer maxAttempts,
+      String maxRetryTime,
+      String maxRateLimitWait) {}
+
+  record Schedule(String interval, String cron, Boolean runOnStart, String retryAfter) {}
+
+  record Guard(Integer minEntries, Double maxRemovalRatio) {}
+
+  record Logging(String format, String level) {}
+}

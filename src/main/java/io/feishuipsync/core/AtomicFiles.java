@@ -1,0 +1,73 @@
+package io.feishuipsync.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Replaces files so that a reader, or a crash at any instant, sees the old content or the new, never a mix. */
+public final class AtomicFiles {
+
+  private AtomicFiles() {}
+
+  /**
+   * Writes {@code content} to a temporary file beside {@code target}, flushes it to disk, and renames it over the
+   * target; on failure the target is untouched and the temporary file removed.
+   *
+   * @param mode POSIX permission bits of the new file, e.g. {@code 0600}
+   */
+  public static void write(Path target, byte[] content, int mode) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(permissions(mode)))) {
+        ByteBuffer buf = ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      // The umask may have narrowed the create mode; set exactly what was asked.
+      Files.setPosixFilePermissions(tmp, permissions(mode));
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
+      }
+      syncDirectory(dir);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e instanceof FileSystemException fse && fse.getReason() != null
+          ? new IOException(fse.getReason() + " (" + target + ")", e) : e;
+    }
+  }
+
+  /** Makes a rename in {@code dir} durable; best effort where the platform cannot open directories. */
+  static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some filesystems refuse fsync on a directory; the rename itself is still atomic.
+    }
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    StringBuilder sb = new StringBuilder();
+    String rwx = "rwxrwxrwx";
+    for (int i = 0; i < 9; i++) {
+      sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+    }
+    return PosixFilePermissions.fromString(sb.toString());
+  }
+}

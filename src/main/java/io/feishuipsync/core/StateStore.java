@@ -1,0 +1,154 @@
+package io.feishuipsync.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The state directory: {@code snapshot.json} (the last applied list), {@code history.jsonl} (every applied change)
+ * and {@code status.json} (the last run). Files are private to the service user and replaced atomically.
+ */
+public final class StateStore {
+
+  static final String SNAPSHOT = "snapshot.json";
+  static final String HISTORY = "history.jsonl";
+  static final String STATUS = "status.json";
+  private static final int FORMAT_VERSION = 1;
+  private static final int PRIVATE = 0600;
+
+  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path dir;
+
+  public StateStore(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * The snapshot as loaded: present, absent, or unusable (with the reason). An unusable snapshot is not fatal: the
+   * next successful apply replaces it.
+   *
+   * @param snapshot the snapshot, when usable
+   * @param problem why there is none ("no snapshot yet", "corrupt: ..."), or null
+   */
+  public record Loaded(Optional<Snapshot> snapshot, String problem) {
+
+    /** The entries of the snapshot, empty when there is none. */
+    public SortedSet<IpRange> entries() {
+      return snapshot.map(Snapshot::entries).orElseGet(TreeSet::new);
+    }
+  }
+
+  /** Reads the snapshot; never throws. */
+  public Loaded loadSnapshot() {
+    Path p = dir.resolve(SNAPSHOT);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      return new Loaded(Optional.empty(), "no snapshot yet (" + p + ")");
+    } catch (IOException e) {
+      return new Loaded(Optional.empty(), "cannot read " + p + ": " + e.getMessage());
+    }
+    try {
+      JsonNode root = JSON.readTree(bytes);
+      if (root == null || !root.isObject() || root.path("version").asInt(-1) != FORMAT_VERSION
+          || !root.path("entries").isArray() || !root.path("count").isInt()) {
+        return new Loaded(Optional.empty(), p + " is not a feishu-ipsync snapshot; ignoring it");
+      }
+      TreeSet<IpRange> entries = new TreeSet<>();
+      for (JsonNode e : root.get("entries")) {
+        entries.add(IpRange.parse(e.asText()));
+      }
+      if (entries.size() != root.get("count").asInt()) {
+        return new Loaded(Optional.empty(), p + " is inconsistent (count differs from entries); ignoring it");
+      }
+      Instant fetched = Instant.parse(root.path("fetched_at").asText());
+      return new Loaded(Optional.of(new Snapshot(entries, fetched, root.path("source").asText(""))), null);
+    } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
+      return new Loaded(Optional.empty(), p + " is corrupt (" + e.getClass().getSimpleName() + "); ignoring it");
+    }
+  }
+
+  /** Replaces the snapshot atomically. */
+  public void saveSnapshot(Snapshot s) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("version", FORMAT_VERSION);
+    root.put("fetched_at", s.fetchedAt().toString());
+    root.put("source", s.source());
+    root.put("count", s.entries().size());
+    ArrayNode arr = root.putArray("entries");
+    s.entries().forEach(r -> arr.add(r.toString()));
+    write(SNAPSHOT, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+  }
+
+  /** Appends one applied change to the history, durably. */
+  public void appendHistory(Instant time, ChangeSet change, int total, String source) throws IOException {
+    ensureDir();
+    ObjectNode line = JSON.createObjectNode();
+    line.put("time", time.toString());
+    line.put("total", total);
+    ArrayNode added = line.putArray("added");
+    change.added().forEach(r -> added.add(r.toString()));
+    ArrayNode removed = line.putArray("removed");
+    change.removed().forEach(r -> removed.add(r.toString()));
+    line.put("source", source);
+    Path p = dir.resolve(HISTORY);
+    if (!Files.exists(p)) {
+      Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.APPEND, StandardOpenOption.SYNC)) {
+      out.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Writes the status document of the last run. */
+  public void saveStatus(JsonNode status) throws IOException {
+    write(STATUS, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(status));
+  }
+
+  /** The status document of the last run, if any and readable. */
+  public Optional<JsonNode> loadStatus() {
+    try {
+      JsonNode n = JSON.readTree(dir.resolve(STATUS).toFile());
+      return n != null && n.isObject() ? Optional.of(n) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Creates the state directory, private to the service user, when it does not exist. */
+  public void ensureDir() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+  }
+
+  private void write(String name, byte[] content) throws IOException {
+    ensureDir();
+    AtomicFiles.write(dir.resolve(name), content, PRIVATE);
+  }
+
+  static ObjectMapper json() {
+    return JSON;
+  }
+}

@@ -1,0 +1,53 @@
+package io.feishuipsync.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * What one sync did, for the CLI, the log, {@code status} and metrics.
+ *
+ * @param outcome overall result, which fixes the exit code
+ * @param message one line for the operator
+ * @param total entries in the fetched list (0 when the fetch failed)
+ * @param added entries added against the previous list
+ * @param removed entries removed against the previous list
+ * @param applied true when every writer now holds the fetched list and the snapshot was advanced
+ * @param dryRun true when nothing was to be applied
+ * @param writers per writer, in config order
+ * @param startedAt when the run began
+ * @param duration how long it took
+ * @param requests HTTP requests made to the source
+ */
+public record SyncResult(Outcome outcome, String message, int total, SortedSet<IpRange> added,
+    SortedSet<IpRange> removed, boolean applied, boolean dryRun, List<WriterResult> writers, Instant startedAt,
+    Duration duration, int requests) {
+
+  public SyncResult {
+    added = Collections.unmodifiableSortedSet(new TreeSet<>(added));
+    removed = Collections.unmodifiableSortedSet(new TreeSet<>(removed));
+    writers = List.copyOf(writers);
+  }
+
+  /** Overall result of a run, with the CLI's exit code. */
+  public enum Outcome {
+    SUCCESS(0),
+    SOURCE_FAILED(3),
+    REFUSED(4),
+    WRITER_FAILED(5),
+    ERROR(1);
+
+    private final int exitCode;
+
+    Outcome(int exitCode) {
+      this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+      return exitCode;
+    }
+  }
+}

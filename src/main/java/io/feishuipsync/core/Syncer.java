@@ -1,0 +1,217 @@
+package io.feishuipsync.core;
+
+import io.feishuipsync.writer.Holding;
+import io.feishuipsync.writer.Writer;
+import io.feishuipsync.writer.WriterException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sync: fetch, check the writers, plan against the last applied list, guard, apply to every writer, record.
+ * The snapshot advances only when every writer succeeded, so a failed writer is retried with the same change.
+ * The caller holds the {@link StateLock} (except for dry runs, which write nothing).
+ */
+public final class Syncer {
+
+  private static final Logger log = LoggerFactory.getLogger(Syncer.class);
+
+  /** How to run: {@code dryRun} applies and records nothing; {@code force} lifts the removal-ratio guard. */
+  public record Options(boolean dryRun, boolean force) {}
+
+  private final AddressSource source;
+  private final StateStore store;
+  private final List<Writer> writers;
+  private final GuardSettings guard;
+  private final Clock clock;
+
+  public Syncer(AddressSource source, StateStore store, List<Writer> writers, GuardSettings guard, Clock clock) {
+    this.source = source;
+    this.store = store;
+    this.writers = List.copyOf(writers);
+    this.guard = guard;
+    this.clock = clock;
+  }
+
+  /** Runs one sync; never throws for an expected failure, the result says what happened. */
+  public SyncResult runOnce(Options options) {
+    Instant start = clock.instant();
+    Run run = new Run(options, start);
+    SyncResult result = run.execute();
+    if (!options.dryRun()) {
+      try {
+        store.saveStatus(StatusDocument.update(store.loadStatus(), result, clock.instant()));
+      } catch (IOException e) {
+        log.error("cannot record the run's status in {}: {}", store.dir(), e.getMessage());
+      }
+    }
+    return result;
+  }
+
+  /** The state of one run. */
+  private final class Run {
+    private final Options options;
+    private final Instant start;
+    private final List<WriterResult> results = new ArrayList<>();
+    private int requests;
+    private int total;
+    private ChangeSet change = new ChangeSet(new TreeSet<>(), new TreeSet<>());
+
+    Run(Options options, Instant start) {
+      this.options = options;
+      this.start = start;
+    }
+
+    SyncResult execute() {
+      SourceList fetched;
+      try {
+        fetched = source.fetch();
+      } catch (SourceException e) {
+        return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + e.getMessage(), false);
+      }
+      requests = fetched.requests();
+      total = fetched.entries().size();
+
+      StateStore.Loaded loaded = store.loadSnapshot();
+      if (loaded.problem() != null) {
+        log.warn("snapshot: {}", loaded.problem());
+      }
+
+      List<String> checkFailures = new ArrayList<>();
+      for (Writer w : writers) {
+        try {
+          w.check();
+        } catch (WriterException e) {
+          checkFailures.add(e.getMessage());
+          results.add(failed(w, e.getMessage()));
+        }
+      }
+      if (!checkFailures.isEmpty()) {
+        markSkipped();
+        return finish(SyncResult.Outcome.WRITER_FAILED,
+            "nothing applied, a writer cannot run here: " + String.join("; ", checkFailures), false);
+      }
+
+      List<Holding> holdings = new ArrayList<>();
+      for (Writer w : writers) {
+        try {
+          holdings.add(w.read());
+        } catch (WriterException e) {
+          results.add(failed(w, e.getMessage()));
+          markSkipped();
+          return finish(SyncResult.Outcome.WRITER_FAILED, "nothing applied: " + e.getMessage(), false);
+        }
+      }
+
+      Plan plan = Plan.of(baseline(loaded, holdings), fetched.entries(), guard, options.force());
+      change = plan.change();
+      if (!plan.allowed()) {
+        for (int i = 0; i < writers.size(); i++) {
+          results.add(new WriterResult(writers.get(i).name(), WriterResult.Outcome.SKIPPED,
+              holdings.get(i).entries().size(), 0, 0, holdings.get(i).drift(), null));
+        }
+        return finish(SyncResult.Outcome.REFUSED, "refused, nothing applied: " + plan.refusal(), false);
+      }
+
+      boolean allOk = true;
+      for (int i = 0; i < writers.size(); i++) {
+        WriterResult r = applyOne(writers.get(i), holdings.get(i), fetched.entries());
+        allOk &= r.outcome() != WriterResult.Outcome.FAILED;
+        results.add(r);
+      }
+      if (options.dryRun()) {
+        return finish(SyncResult.Outcome.SUCCESS, "dry run: " + total + " entries, " + change + ", nothing applied",
+            false);
+      }
+      if (!allOk) {
+        return finish(SyncResult.Outcome.WRITER_FAILED, "writer failed: " + failures()
+            + "; snapshot kept, the next run retries", false);
+      }
+      try {
+        if (!change.isEmpty() || loaded.snapshot().isEmpty()) {
+          store.appendHistory(clock.instant(), change, total, fetched.source());
+        }
+        store.saveSnapshot(new Snapshot(fetched.entries(), fetched.fetchedAt(), fetched.source()));
+      } catch (IOException e) {
+        return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.dir()
+            + " could not be saved: " + e.getMessage(), false);
+      }
+      return finish(SyncResult.Outcome.SUCCESS, (change.isEmpty() ? "unchanged: " : "applied: ") + total
+          + " entries, " + change, true);
+    }
+
+    private WriterResult applyOne(Writer w, Holding holding, SortedSet<IpRange> desired) {
+      ChangeSet c = ChangeSet.between(holding.entries(), desired);
+      if (holding.inSync(desired)) {
+        return new WriterResult(w.name(), WriterResult.Outcome.UNCHANGED, desired.size(), 0, 0, List.of(), null);
+      }
+      if (options.dryRun()) {
+        return new WriterResult(w.name(), WriterResult.Outcome.WOULD_CHANGE, holding.entries().size(),
+            c.added().size(), c.removed().size(), holding.drift(), null);
+      }
+      holding.drift().forEach(d -> log.warn("{}: drift: {}; repairing", w.name(), d));
+      try {
+        w.apply(desired, c);
+        log.info("{}: now holds {} entries ({})", w.name(), desired.size(), c);
+        return new WriterResult(w.name(), WriterResult.Outcome.CHANGED, desired.size(), c.added().size(),
+            c.removed().size(), holding.drift(), null);
+      } catch (WriterException e) {
+        log.error("{}", e.getMessage());
+        return new WriterResult(w.name(), WriterResult.Outcome.FAILED, holding.entries().size(), 0, 0,
+            holding.drift(), e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("{}: unexpected failure", w.name(), e);
+        return new WriterResult(w.name(), WriterResult.Outcome.FAILED, holding.entries().size(), 0, 0,
+            holding.drift(), w.name() + ": unexpected " + e);
+      }
+    }
+
+    private void markSkipped() {
+      for (Writer w : writers) {
+        if (results.stream().noneMatch(r -> r.writer().equals(w.name()))) {
+          results.add(new WriterResult(w.name(), WriterResult.Outcome.SKIPPED, 0, 0, 0, List.of(), null));
+        }
+      }
+    }
+
+    private String failures() {
+      return String.join("; ", results.stream().filter(r -> r.error() != null).map(WriterResult::error).toList());
+    }
+
+    private SyncResult finish(SyncResult.Outcome outcome, String message, boolean applied) {
+      List<WriterResult> ordered = new ArrayList<>();
+      for (Writer w : writers) {
+        results.stream().filter(r -> r.writer().equals(w.name())).findFirst().ifPresent(ordered::add);
+      }
+      SyncResult r = new SyncResult(outcome, message, total, change.added(), change.removed(), applied,
+          options.dryRun(), ordered, start, Duration.between(start, clock.instant()), requests);
+      if (outcome == SyncResult.Outcome.SUCCESS) {
+        log.info("sync: {}", message);
+      } else {
+        log.error("sync {}: {}", outcome.name().toLowerCase(java.util.Locale.ROOT), message);
+      }
+      return r;
+    }
+  }
+
+  /** The last applied list: the snapshot, or when it is unusable, the largest list a writer holds. */
+  private static Optional<SortedSet<IpRange>> baseline(StateStore.Loaded loaded, List<Holding> holdings) {
+    if (loaded.snapshot().isPresent()) {
+      return Optional.of(loaded.snapshot().get().entries());
+    }
+    return holdings.stream().map(Holding::entries).filter(e -> !e.isEmpty())
+        .max(java.util.Comparator.comparingInt(SortedSet::size));
+  }
+
+  private static WriterResult failed(Writer w, String error) {
+    return new WriterResult(w.name(), WriterResult.Outcome.FAILED, 0, 0, 0, List.of(), error);
+  }
+}

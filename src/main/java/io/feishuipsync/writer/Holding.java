@@ -1,0 +1,32 @@
+package io.feishuipsync.writer;
+
+import io.feishuipsync.core.IpRange;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * What a writer's target holds now, as read back from it.
+ *
+ * @param entries the addresses the target admits
+ * @param drift what else differs from what the writer would have written (a missing rule, a foreign line), one
+ *     sentence each; a target with drift is rewritten even when its entries are right
+ */
+public record Holding(SortedSet<IpRange> entries, List<String> drift) {
+
+  public Holding {
+    entries = Collections.unmodifiableSortedSet(new TreeSet<>(entries));
+    drift = List.copyOf(drift);
+  }
+
+  /** Holding exactly {@code entries}, with nothing else amiss. */
+  public static Holding of(SortedSet<IpRange> entries) {
+    return new Holding(entries, List.of());
+  }
+
+  /** True when the target already holds exactly {@code desired} and nothing else is amiss. */
+  public boolean inSync(SortedSet<IpRange> desired) {
+    return drift.isEmpty() && entries.equals(desired);
+  }
+}

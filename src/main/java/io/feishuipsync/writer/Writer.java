@@ -1,0 +1,28 @@
+package io.feishuipsync.writer;
+
+import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.IpRange;
+import java.util.SortedSet;
+
+/**
+ * One firewall backend. A writer converges its target to the full desired list, so a run after a failure, or after
+ * someone else changed the target, repairs it. Every method either succeeds or leaves the target as it was.
+ */
+public interface Writer {
+
+  /** Stable, unique name used in logs, {@code status} and results, e.g. {@code file:/etc/nginx/feishu.conf}. */
+  String name();
+
+  /** Can this writer run here (binary present, permission held, target valid)? Changes nothing. */
+  void check() throws WriterException;
+
+  /** What the target holds now, read back from it; empty entries when the writer has created nothing yet. */
+  Holding read() throws WriterException;
+
+  /**
+   * Makes the target hold exactly {@code desired} and repairs any drift. {@code change} is the difference from the
+   * entries {@link #read()} returned just before (it may be empty when only drift is repaired). Atomic: on failure
+   * the target still holds what it held before.
+   */
+  void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException;
+}

@@ -1,0 +1,166 @@
+package io.feishuipsync.writer.file;
+
+import io.feishuipsync.core.AtomicFiles;
+import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.exec.CommandResult;
+import io.feishuipsync.exec.CommandRunner;
+import io.feishuipsync.writer.Holding;
+import io.feishuipsync.writer.Writer;
+import io.feishuipsync.writer.WriterException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the allowlist to a file atomically and runs an optional command after a change. When the command fails
+ * the previous file is put back, so the next run writes it again and reruns the command.
+ */
+final class FileWriter implements Writer {
+
+  private static final Logger log = LoggerFactory.getLogger(FileWriter.class);
+
+  private final Path path;
+  private final FileFormat format;
+  private final List<String> onChange;
+  private final Duration timeout;
+  private final int mode;
+  private final CommandRunner runner;
+
+  FileWriter(Path path, FileFormat format, List<String> onChange, Duration timeout, int mode, CommandRunner runner) {
+    this.path = path;
+    this.format = format;
+    this.onChange = onChange;
+    this.timeout = timeout;
+    this.mode = mode;
+    this.runner = runner;
+  }
+
+  @Override
+  public String name() {
+    return "file:" + path;
+  }
+
+  @Override
+  public void check() throws WriterException {
+    Path dir = path.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      throw new WriterException(name(), "directory " + dir + " does not exist");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new WriterException(name(), "directory " + dir + " is not writable by this user");
+    }
+    if (Files.isDirectory(path)) {
+      throw new WriterException(name(), path + " is a directory");
+    }
+  }
+
+  @Override
+  public Holding read() throws WriterException {
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return Holding.of(new TreeSet<>());
+    } catch (IOException e) {
+      throw new WriterException(name(), "cannot read " + path + ": " + e.getMessage(), e);
+    }
+    TreeSet<IpRange> entries = new TreeSet<>();
+    List<String> drift = new ArrayList<>();
+    for (String line : text.split("\n", -1)) {
+      if (line.isEmpty() || line.startsWith("#") || line.equals(format.footer().strip())) {
+        continue;
+      }
+      Optional<IpRange> entry = format.entryText(line).flatMap(FileWriter::parse);
+      if (entry.isPresent()) {
+        entries.add(entry.get());
+      } else {
+        drift.add("foreign line in " + path + ": " + abbreviate(line));
+      }
+    }
+    if (drift.isEmpty() && !text.equals(format.render(entries))) {
+      drift.add(path + " is not in the form this writer writes");
+    }
+    return new Holding(entries, drift);
+  }
+
+  @Override
+  public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
+    byte[] previous = readBytes();
+    try {
+      AtomicFiles.write(path, format.render(desired).getBytes(StandardCharsets.UTF_8), mode);
+    } catch (IOException e) {
+      throw new WriterException(name(), "cannot write " + path + ": " + e.getMessage(), e);
+    }
+    if (onChange.isEmpty()) {
+      return;
+    }
+    String failure = runOnChange();
+    if (failure != null) {
+      restore(previous);
+      throw new WriterException(name(), "on_change command failed, previous file restored: " + failure);
+    }
+  }
+
+  private String runOnChange() {
+    try {
+      CommandResult r = runner.run(onChange, new byte[0], timeout);
+      if (!r.ok()) {
+        return r.describeFailure();
+      }
+      log.info("{}: ran {}", name(), onChange.get(0));
+      return null;
+    } catch (IOException e) {
+      return e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  private byte[] readBytes() throws WriterException {
+    try {
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new WriterException(name(), "cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void restore(byte[] previous) throws WriterException {
+    try {
+      if (previous == null) {
+        Files.deleteIfExists(path);
+      } else {
+        AtomicFiles.write(path, previous, mode);
+      }
+    } catch (IOException e) {
+      throw new WriterException(name(), "on_change failed and the previous file could not be restored: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<IpRange> parse(String text) {
+    try {
+      return Optional.of(IpRange.parse(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String abbreviate(String line) {
+    String s = line.replaceAll("\\p{Cntrl}", "?");
+    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+  }
+}
