@@ -91,6 +91,31 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Only the state directory of {@code path}, without validating the rest: {@code status} must work where the app
+   * secret is not available (another user, no environment).
+   */
+  public Path stateDir(Path path) {
+    try {
+      JsonNode tree = YAML.readTree(Files.readString(path, StandardCharsets.UTF_8));
+      JsonNode dir = tree == null ? null : tree.get("state_dir");
+      if (dir == null || dir.isNull()) {
+        return Path.of("/var/lib/feishu-ipsync");
+      }
+      Path p = Path.of(expand("state_dir", dir.asText()));
+      if (!p.isAbsolute()) {
+        throw new ConfigException("state_dir", "must be an absolute path, got '" + dir.asText() + "'");
+      }
+      return p;
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(path + ": file not found (use --config to name another)", e);
+    } catch (JacksonException e) {
+      throw new ConfigException(path + ": not valid YAML: " + e.getOriginalMessage() + lineOf(e), e);
+    } catch (IOException e) {
+      throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
   /** Validates YAML {@code text}; {@code source} is used in messages and to resolve relative paths. */
   public Config parse(String text, Path source) {
     JsonNode tree;

@@ -26,6 +26,17 @@ public final class AtomicFiles {
    * @param mode POSIX permission bits of the new file, e.g. {@code 0600}
    */
   public static void write(Path target, byte[] content, int mode) throws IOException {
+    write(target, content, mode, (from, to) ->
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+  }
+
+  /** The rename step, a seam so tests can fail between the temporary write and the rename. */
+  @FunctionalInterface
+  interface Renamer {
+    void rename(Path from, Path to) throws IOException;
+  }
+
+  static void write(Path target, byte[] content, int mode, Renamer renamer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try {
@@ -41,7 +52,7 @@ public final class AtomicFiles {
       // The umask may have narrowed the create mode; set exactly what was asked.
       Files.setPosixFilePermissions(tmp, permissions(mode));
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        renamer.rename(tmp, target);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
       }

@@ -36,11 +36,12 @@ final class StatusDocument {
         : previous.map(p -> p.path("consecutive_failures").asInt(0)).orElse(0) + 1;
     root.put("consecutive_failures", failures);
 
+    // Writers the run did not reach keep their last result.
     Map<String, JsonNode> writers = new LinkedHashMap<>();
+    previous.map(p -> p.path("writers")).filter(JsonNode::isObject)
+        .ifPresent(ws -> ws.fields().forEachRemaining(e -> writers.put(e.getKey(), e.getValue())));
     for (WriterResult w : r.writers()) {
       if (w.outcome() == WriterResult.Outcome.SKIPPED) {
-        previous.map(p -> p.path("writers").path(w.writer())).filter(JsonNode::isObject)
-            .ifPresent(old -> writers.put(w.writer(), old));
         continue;
       }
       ObjectNode n = StateStore.json().createObjectNode();

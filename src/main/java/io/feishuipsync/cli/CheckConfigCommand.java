@@ -1,0 +1,41 @@
+package io.feishuipsync.cli;
+
+import io.feishuipsync.config.Config;
+import io.feishuipsync.core.SourceException;
+import io.feishuipsync.feishu.FeishuClient;
+import io.feishuipsync.core.Sleeper;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code check-config}: validate the file (and with {@code --online} the credentials); change nothing. */
+@Command(name = "check-config", mixinStandardHelpOptions = true,
+    description = "Validate the config file and exit 0, or print what is wrong and exit 2.")
+final class CheckConfigCommand implements Callable<Integer> {
+
+  @ParentCommand
+  RootCommand root;
+
+  @Option(names = "--online", description = "Also ask Feishu for a token with the configured app id and secret.")
+  boolean online;
+
+  @Override
+  public Integer call() {
+    Config config = root.loadConfig();
+    root.logForCommand(config);
+    if (online) {
+      try (FeishuClient client = new FeishuClient(config.feishu(), Sleeper.SYSTEM, Clock.systemUTC())) {
+        client.checkCredentials();
+      } catch (SourceException e) {
+        root.err.println("feishu-ipsync: " + e.getMessage());
+        // Feishu answered and said no: the credentials in the config are wrong.
+        return e.feishuCode() != null ? Cli.USAGE : Cli.SOURCE;
+      }
+    }
+    root.out.println("config OK: " + config.source() + ": " + config.writers().size() + " writer(s), state in "
+        + config.stateDir() + (online ? ", Feishu accepted the app credentials" : ""));
+    return Cli.OK;
+  }
+}

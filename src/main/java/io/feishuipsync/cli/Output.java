@@ -1,0 +1,7 @@
+package io.feishuipsync.cli;
+
+/** How a command prints its result. */
+enum Output {
+  TEXT,
+  JSON
+}

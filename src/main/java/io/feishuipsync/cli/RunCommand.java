@@ -1,0 +1,39 @@
+package io.feishuipsync.cli;
+
+import io.feishuipsync.config.Config;
+import io.feishuipsync.core.StateLock;
+import io.feishuipsync.core.Syncer;
+import io.feishuipsync.daemon.Daemon;
+import io.feishuipsync.daemon.Signals;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code run}: the daemon. Holds the state lock for its lifetime; SIGTERM lets a sync finish, then exits 0. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run as a daemon: sync at start and on the schedule until stopped (SIGTERM).")
+final class RunCommand implements Callable<Integer> {
+
+  @ParentCommand
+  RootCommand root;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = root.loadConfig();
+    Logging.configure(config.logging().format(), root.verbose ? "debug" : config.logging().level(), true);
+    try (Wiring w = new Wiring(config); StateLock lock = StateLock.acquire(w.store)) {
+      Daemon daemon = new Daemon(() -> w.syncer.runOnce(new Syncer.Options(false, false)), config.schedule());
+      Signals.onTerminate(daemon::requestStop);
+      daemon.start();
+      daemon.awaitAndStop();
+      return Cli.OK;
+    } catch (StateLock.HeldException e) {
+      root.err.println("feishu-ipsync: " + e.getMessage());
+      return Cli.FAILURE;
+    } catch (IOException e) {
+      root.err.println("feishu-ipsync: cannot lock the state directory " + config.stateDir() + ": " + e.getMessage());
+      return Cli.FAILURE;
+    }
+  }
+}

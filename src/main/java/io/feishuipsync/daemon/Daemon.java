@@ -1,0 +1,189 @@
+package io.feishuipsync.daemon;
+
+import io.feishuipsync.config.ScheduleSettings;
+import io.feishuipsync.core.SyncResult;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.StdSchedulerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-running service: a Quartz scheduler that runs one sync at a time on the configured schedule, retries a
+ * failed sync earlier with backoff, and on stop lets an in-flight sync finish before it returns.
+ */
+public final class Daemon {
+
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+  private static final JobKey JOB = JobKey.jobKey("sync", "feishu-ipsync");
+  private static final TriggerKey SCHEDULE = TriggerKey.triggerKey("schedule", "feishu-ipsync");
+  private static final TriggerKey START = TriggerKey.triggerKey("start", "feishu-ipsync");
+  private static final TriggerKey RETRY = TriggerKey.triggerKey("retry", "feishu-ipsync");
+
+  private final Supplier<SyncResult> sync;
+  private final ScheduleSettings schedule;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private Scheduler scheduler;
+  private int consecutiveFailures;
+
+  /** A daemon that calls {@code sync} on {@code schedule}. */
+  public Daemon(Supplier<SyncResult> sync, ScheduleSettings schedule) {
+    this.sync = sync;
+    this.schedule = schedule;
+  }
+
+  /** Starts the scheduler; the first sync runs at once when {@code run_on_start} is set. */
+  public void start() throws SchedulerException {
+    Properties p = new Properties();
+    p.setProperty("org.quartz.scheduler.instanceName", "feishu-ipsync");
+    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    p.setProperty("org.quartz.threadPool.threadCount", "1");
+    p.setProperty("org.quartz.threadPool.threadNamePrefix", "sync");
+    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    // A fire missed by more than this (suspend, long sync) is handled by the trigger's misfire rule: run once now.
+    p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+    scheduler = new StdSchedulerFactory(p).getScheduler();
+    scheduler.setJobFactory((bundle, s) -> new SyncJob(this));
+    JobDetail job = JobBuilder.newJob(SyncJob.class).withIdentity(JOB).storeDurably().build();
+    scheduler.addJob(job, false);
+    scheduler.scheduleJob(scheduleTrigger());
+    if (schedule.cron() != null && schedule.runOnStart()) {
+      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(START).forJob(JOB).startNow().build());
+    }
+    scheduler.start();
+    log.info("daemon started: {}", describe());
+  }
+
+  /** Asks the daemon to stop; safe to call from a signal handler. */
+  public void requestStop() {
+    stopRequested.countDown();
+  }
+
+  /** Blocks until {@link #requestStop()}, then stops, waiting for an in-flight sync to finish. */
+  public void awaitAndStop() throws InterruptedException, SchedulerException {
+    stopRequested.await();
+    log.info("stopping: waiting for any sync in progress to finish; firewall rules stay in place");
+    scheduler.shutdown(true);
+    log.info("stopped");
+  }
+
+  /** Next time a sync is due, for tests and logs. */
+  Date nextFireTime() throws SchedulerException {
+    Trigger t = scheduler.getTrigger(SCHEDULE);
+    return t == null ? null : t.getNextFireTime();
+  }
+
+  private Trigger scheduleTrigger() {
+    if (schedule.cron() != null) {
+      return TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB)
+          .withSchedule(CronScheduleBuilder.cronSchedule(schedule.cron()).withMisfireHandlingInstructionFireAndProceed())
+          .build();
+    }
+    long ms = schedule.interval().toMillis();
+    Date first = schedule.runOnStart() ? new Date() : new Date(System.currentTimeMillis() + ms);
+    // Missed fires (suspend, a long sync) collapse into one run now; the interval counts on from there.
+    return TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB).startAt(first)
+        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(ms).repeatForever()
+            .withMisfireHandlingInstructionNowWithExistingCount())
+        .build();
+  }
+
+  /** Runs one sync (never concurrently) and arranges an earlier retry after a failure. */
+  void runSync() {
+    if (stopRequested.getCount() == 0) {
+      return;
+    }
+    SyncResult r;
+    try {
+      r = sync.get();
+    } catch (RuntimeException e) {
+      log.error("sync failed unexpectedly; the daemon keeps going", e);
+      r = null;
+    }
+    boolean failed = r == null || (r.outcome() != SyncResult.Outcome.SUCCESS
+        && r.outcome() != SyncResult.Outcome.REFUSED);
+    if (r != null && r.outcome() == SyncResult.Outcome.REFUSED) {
+      log.warn("sync refused by a guard; not retried before the next scheduled run: {}", r.message());
+    }
+    if (!failed) {
+      if (consecutiveFailures > 0) {
+        log.info("sync recovered after {} failed attempt(s)", consecutiveFailures);
+      }
+      consecutiveFailures = 0;
+      unscheduleRetry();
+      return;
+    }
+    consecutiveFailures++;
+    scheduleRetry(r == null ? "unexpected failure" : r.message());
+  }
+
+  private void scheduleRetry(String why) {
+    Duration delay = retryDelay(consecutiveFailures);
+    try {
+      scheduler.unscheduleJob(RETRY);
+      if (stopRequested.getCount() == 0) {
+        return;
+      }
+      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(RETRY).forJob(JOB)
+          .startAt(new Date(System.currentTimeMillis() + delay.toMillis())).build());
+      log.error("sync failed ({} in a row), retrying in {}s: {}", consecutiveFailures, delay.toSeconds(), why);
+    } catch (SchedulerException e) {
+      log.error("cannot schedule a retry; the next scheduled run will try again: {}", e.getMessage());
+    }
+  }
+
+  private void unscheduleRetry() {
+    try {
+      scheduler.unscheduleJob(RETRY);
+    } catch (SchedulerException e) {
+      log.warn("cannot cancel a pending retry: {}", e.getMessage());
+    }
+  }
+
+  /** {@code retry_after} doubled per consecutive failure, capped at a quarter of the interval (at least the base). */
+  Duration retryDelay(int failures) {
+    Duration base = schedule.retryAfter();
+    Duration cap = schedule.interval() != null ? schedule.interval().dividedBy(4) : Duration.ofHours(1);
+    if (cap.compareTo(base) < 0) {
+      cap = base;
+    }
+    Duration d = base.multipliedBy(1L << Math.min(failures - 1, 20));
+    return d.compareTo(cap) > 0 ? cap : d;
+  }
+
+  private String describe() {
+    String when = schedule.cron() != null ? "cron '" + schedule.cron() + "'" : "every " + schedule.interval();
+    return when + (schedule.runOnStart() ? ", first sync now" : "");
+  }
+
+  /** The Quartz job: a thin shell around {@link #runSync()}. */
+  @DisallowConcurrentExecution
+  static final class SyncJob implements Job {
+    private final Daemon daemon;
+
+    SyncJob(Daemon daemon) {
+      this.daemon = daemon;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      daemon.runSync();
+    }
+  }
+}

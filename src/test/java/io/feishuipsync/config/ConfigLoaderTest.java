@@ -1,0 +1,221 @@
+package io.feishuipsync.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  static final String MINIMAL = """
+      feishu:
+        app_id: cli_a1b2c3
+        app_secret: ${FEISHU_APP_SECRET}
+      state_dir: /tmp/feishu-ipsync-test
+      writers:
+        - type: dryrun
+      """;
+
+  ConfigLoader loader(Map<String, String> env) {
+    return new ConfigLoader(env::get);
+  }
+
+  Config parse(String yaml) {
+    return loader(Map.of("FEISHU_APP_SECRET", "s3cr3t-value")).parse(yaml, dir.resolve("config.yaml"));
+  }
+
+  ConfigException error(String yaml) {
+    return assertThrows(ConfigException.class, () -> parse(yaml));
+  }
+
+  @Test
+  void minimalConfigGetsSafeDefaults() {
+    Config c = parse(MINIMAL);
+    assertEquals("https://open.feishu.cn", c.feishu().baseUrl().toString());
+    assertEquals("s3cr3t-value", c.feishu().appSecret().reveal());
+    assertEquals(50, c.feishu().pageSize());
+    assertEquals(Duration.ofHours(6), c.schedule().interval());
+    assertTrue(c.schedule().runOnStart());
+    assertEquals(1, c.guard().minEntries());
+    assertEquals(0.5, c.guard().maxRemovalRatio());
+    assertEquals("text", c.logging().format());
+    assertEquals(1, c.writers().size());
+  }
+
+  @Test
+  void exampleConfigInTheRepositoryIsValid() {
+    Path example = Path.of("config/feishu-ipsync.yaml");
+    Config c = loader(Map.of("FEISHU_APP_ID", "cli_example", "FEISHU_APP_SECRET", "x")).load(example);
+    assertFalse(c.writers().isEmpty());
+  }
+
+  @Test
+  void fullConfigIsRead() {
+    Config c = parse("""
+        feishu:
+          base_url: lark
+          app_id: cli_x
+          app_secret: abc
+          page_size: 20
+          response_timeout: 5s
+        schedule:
+          cron: "0 0 */6 * * ?"
+          run_on_start: false
+        guard:
+          min_entries: 3
+          max_removal_ratio: 0.25
+        logging:
+          format: json
+          level: DEBUG
+        writers:
+          - type: file
+            path: /etc/nginx/feishu-allow.conf
+            format: nginx
+            on_change: ["nginx", "-s", "reload"]
+        """);
+    assertEquals("https://open.larksuite.com", c.feishu().baseUrl().toString());
+    assertEquals(20, c.feishu().pageSize());
+    assertEquals(Duration.ofSeconds(5), c.feishu().responseTimeout());
+    assertEquals("0 0 */6 * * ?", c.schedule().cron());
+    assertNull(c.schedule().interval());
+    assertFalse(c.schedule().runOnStart());
+    assertEquals(3, c.guard().minEntries());
+    assertEquals("json", c.logging().format());
+    assertEquals("debug", c.logging().level());
+  }
+
+  @Test
+  void unknownKeyIsNamed() {
+    ConfigException e = error(MINIMAL.replace("app_id:", "app_idd: x\n  app_id:"));
+    assertEquals("feishu.app_idd", e.key());
+    assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+  }
+
+  @Test
+  void unknownTopLevelAndWriterKeysAreNamed() {
+    assertEquals("guards", error(MINIMAL + "guards:\n  min_entries: 1\n").key());
+    assertEquals("writers[1].colour", error(MINIMAL + "  - type: file\n    path: /tmp/x\n    colour: red\n").key());
+  }
+
+  @Test
+  void outOfRangeValuesAreNamed() {
+    assertEquals("feishu.page_size", error(MINIMAL.replace("app_id: cli_a1b2c3", "app_id: cli_a1b2c3\n  page_size: 51")).key());
+    assertEquals("feishu.page_size", error(MINIMAL.replace("app_id: cli_a1b2c3", "app_id: cli_a1b2c3\n  page_size: 9")).key());
+    assertEquals("guard.max_removal_ratio", error(MINIMAL + "guard:\n  max_removal_ratio: 1.5\n").key());
+    assertEquals("guard.min_entries", error(MINIMAL + "guard:\n  min_entries: 0\n").key());
+    assertEquals("schedule.interval", error(MINIMAL + "schedule:\n  interval: 6 hours\n").key());
+    assertEquals("schedule.interval", error(MINIMAL + "schedule:\n  interval: 10s\n").key());
+    assertEquals("schedule.cron", error(MINIMAL + "schedule:\n  cron: every day\n").key());
+    assertEquals("logging.format", error(MINIMAL + "logging:\n  format: xml\n").key());
+    assertEquals("state_dir", error(MINIMAL.replace("/tmp/feishu-ipsync-test", "relative/dir")).key());
+    assertEquals("feishu.base_url", error(MINIMAL.replace("app_id: cli_a1b2c3",
+        "app_id: cli_a1b2c3\n  base_url: ftp://x")).key());
+  }
+
+  @Test
+  void wrongTypeIsNamed() {
+    ConfigException e = error(MINIMAL.replace("app_id: cli_a1b2c3", "app_id: cli_a1b2c3\n  page_size: [1]"));
+    assertEquals("feishu.page_size", e.key());
+  }
+
+  @Test
+  void writerTypeMustBeKnown() {
+    ConfigException e = error(MINIMAL.replace("type: dryrun", "type: pf"));
+    assertEquals("writers[0].type", e.key());
+    assertTrue(e.getMessage().contains("dryrun, file"), e.getMessage());
+  }
+
+  @Test
+  void writerSettingsAreValidated() {
+    assertEquals("writers[0].path", error(MINIMAL.replace("type: dryrun", "type: file\n    path: rel/x")).key());
+    assertEquals("writers[0].format", error(MINIMAL.replace("type: dryrun",
+        "type: file\n    path: /tmp/x\n    format: apache")).key());
+    assertEquals("writers[0].mode", error(MINIMAL.replace("type: dryrun",
+        "type: file\n    path: /tmp/x\n    mode: \"0666\"")).key());
+    assertEquals("writers", error(MINIMAL.replace("  - type: dryrun\n", "")).key());
+  }
+
+  @Test
+  void twoWritersOnOneTargetAreRefused() {
+    ConfigException e = error(MINIMAL + "  - type: file\n    path: /tmp/x\n  - type: file\n    path: /tmp/x\n");
+    assertEquals("writers[2]", e.key());
+  }
+
+  @Test
+  void missingEnvironmentVariableIsNamed() {
+    ConfigException e = assertThrows(ConfigException.class, () -> loader(Map.of()).parse(MINIMAL, dir));
+    assertEquals("feishu.app_secret", e.key());
+    assertTrue(e.getMessage().contains("FEISHU_APP_SECRET"), e.getMessage());
+  }
+
+  @Test
+  void environmentDefaultIsUsed() {
+    Config c = loader(Map.of()).parse(MINIMAL.replace("${FEISHU_APP_SECRET}", "${FEISHU_APP_SECRET:-fallback}"), dir);
+    assertEquals("fallback", c.feishu().appSecret().reveal());
+  }
+
+  @Test
+  void secretFromFile() throws IOException {
+    Path f = dir.resolve("secret");
+    Files.writeString(f, "from-file\n");
+    Config c = parse(MINIMAL.replace("app_secret: ${FEISHU_APP_SECRET}", "app_secret_file: " + f));
+    assertEquals("from-file", c.feishu().appSecret().reveal());
+  }
+
+  @Test
+  void secretFromSystemdCredential() throws IOException {
+    Files.writeString(dir.resolve("app_secret"), "from-credential");
+    Config c = loader(Map.of("CREDENTIALS_DIRECTORY", dir.toString()))
+        .parse(MINIMAL.replace("  app_secret: ${FEISHU_APP_SECRET}\n", ""), dir);
+    assertEquals("from-credential", c.feishu().appSecret().reveal());
+  }
+
+  @Test
+  void missingSecretSaysWhereToPutIt() {
+    ConfigException e = error(MINIMAL.replace("  app_secret: ${FEISHU_APP_SECRET}\n", ""));
+    assertEquals("feishu.app_secret", e.key());
+    assertTrue(e.getMessage().contains("app_secret_file"), e.getMessage());
+  }
+
+  @Test
+  void bothSecretSourcesAreRefused() {
+    assertEquals("feishu.app_secret", error(MINIMAL.replace("app_secret: ${FEISHU_APP_SECRET}",
+        "app_secret: x\n  app_secret_file: /tmp/y")).key());
+  }
+
+  @Test
+  void secretNeverAppearsInErrors() {
+    ConfigException e = error(MINIMAL.replace("app_id: cli_a1b2c3", "app_id: cli_a1b2c3\n  page_size: 99"));
+    assertFalse(e.getMessage().contains("s3cr3t-value"));
+    assertEquals("******", parse(MINIMAL).feishu().appSecret().toString());
+    assertFalse(parse(MINIMAL).feishu().toString().contains("s3cr3t-value"));
+  }
+
+  @Test
+  void fileErrorsNameTheFile() {
+    ConfigException e = assertThrows(ConfigException.class, () -> loader(Map.of()).load(dir.resolve("nope.yaml")));
+    assertTrue(e.getMessage().contains("nope.yaml"), e.getMessage());
+    assertTrue(e.getMessage().contains("not found"), e.getMessage());
+  }
+
+  @Test
+  void brokenYamlSaysWhere() throws IOException {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, "feishu:\n  app_id: [unclosed\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> loader(Map.of()).load(f));
+    assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+  }
+}
