@@ -1,5 +1,6 @@
 package io.feishuipsync.daemon;
 
+import io.feishuipsync.config.Durations;
 import io.feishuipsync.config.ScheduleSettings;
 import io.feishuipsync.core.SyncResult;
 import java.time.Duration;
@@ -142,7 +143,7 @@ public final class Daemon {
       }
       scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(RETRY).forJob(JOB)
           .startAt(new Date(System.currentTimeMillis() + delay.toMillis())).build());
-      log.error("sync failed ({} in a row), retrying in {}s: {}", consecutiveFailures, delay.toSeconds(), why);
+      log.error("sync failed ({} in a row), retrying in {}: {}", consecutiveFailures, Durations.format(delay), why);
     } catch (SchedulerException e) {
       log.error("cannot schedule a retry; the next scheduled run will try again: {}", e.getMessage());
     }
