@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code feishu-ipsync [--config FILE] COMMAND}. */
 @Command(name = "feishu-ipsync", mixinStandardHelpOptions = true, versionProvider = RootCommand.Version.class,
     description = "Keeps firewalls open to exactly the addresses Feishu sends event callbacks from.",
-    subcommands = {RunCommand.class, SyncCommand.class, StatusCommand.class, CheckConfigCommand.class},
+    subcommands = {RunCommand.class, SyncCommand.class, StatusCommand.class, CheckConfigCommand.class,
+        TeardownCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success (also when nothing changed)",

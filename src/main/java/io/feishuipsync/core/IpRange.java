@@ -86,6 +86,20 @@ public final class IpRange implements Comparable<IpRange> {
     return new IpRange(address, prefix);
   }
 
+  /** The prefix of {@code prefixLength} bits at {@code address} (4 or 16 bytes, host bits zero). */
+  public static IpRange of(byte[] address, int prefixLength) {
+    if (address.length != 4 && address.length != 16) {
+      throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + address.length);
+    }
+    if (prefixLength < 1 || prefixLength > address.length * 8) {
+      throw new IllegalArgumentException("bad prefix length /" + prefixLength);
+    }
+    if (!hostBitsZero(address, prefixLength)) {
+      throw new IllegalArgumentException("host bits set beyond the /" + prefixLength + " prefix");
+    }
+    return new IpRange(address.clone(), prefixLength);
+  }
+
   /** The address family. */
   public Family family() {
     return address.length == 4 ? Family.IPV4 : Family.IPV6;

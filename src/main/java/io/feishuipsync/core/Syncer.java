@@ -78,7 +78,12 @@ public final class Syncer {
         return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + e.getMessage(), false);
       }
       requests = fetched.requests();
-      total = fetched.entries().size();
+      SortedSet<IpRange> desired = AddressSets.withoutCovered(fetched.entries());
+      if (desired.size() < fetched.entries().size()) {
+        log.info("{} of {} entries lie inside wider prefixes of the same list; they are left out",
+            fetched.entries().size() - desired.size(), fetched.entries().size());
+      }
+      total = desired.size();
 
       StateStore.Loaded loaded = store.loadSnapshot();
       if (loaded.problem() != null) {
@@ -111,7 +116,7 @@ public final class Syncer {
         }
       }
 
-      Plan plan = Plan.of(baseline(loaded, holdings), fetched.entries(), guard, options.force());
+      Plan plan = Plan.of(baseline(loaded, holdings), desired, guard, options.force());
       change = plan.change();
       if (!plan.allowed()) {
         for (int i = 0; i < writers.size(); i++) {
@@ -123,7 +128,7 @@ public final class Syncer {
 
       boolean allOk = true;
       for (int i = 0; i < writers.size(); i++) {
-        WriterResult r = applyOne(writers.get(i), holdings.get(i), fetched.entries());
+        WriterResult r = applyOne(writers.get(i), holdings.get(i), desired);
         allOk &= r.outcome() != WriterResult.Outcome.FAILED;
         results.add(r);
       }
@@ -139,7 +144,7 @@ public final class Syncer {
         if (!change.isEmpty() || loaded.snapshot().isEmpty()) {
           store.appendHistory(clock.instant(), change, total, fetched.source());
         }
-        store.saveSnapshot(new Snapshot(fetched.entries(), fetched.fetchedAt(), fetched.source()));
+        store.saveSnapshot(new Snapshot(desired, fetched.fetchedAt(), fetched.source()));
       } catch (IOException e) {
         return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.dir()
             + " could not be saved: " + e.getMessage(), false);

@@ -25,4 +25,10 @@ public interface Writer {
    * the target still holds what it held before.
    */
   void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException;
+
+  /**
+   * Removes everything this writer created (and nothing else), for the {@code teardown} command. The daemon never
+   * calls it: stopping leaves the rules in place.
+   */
+  default void teardown() throws WriterException {}
 }

@@ -2,6 +2,8 @@ package io.feishuipsync.writer;
 
 import io.feishuipsync.writer.dryrun.DryRunWriterType;
 import io.feishuipsync.writer.file.FileWriterType;
+import io.feishuipsync.writer.iptables.IptablesWriterType;
+import io.feishuipsync.writer.nftables.NftablesWriterType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +15,9 @@ public final class WriterRegistry {
 
   private static final List<WriterType<?>> TYPES = List.of(
       new DryRunWriterType(),
-      new FileWriterType());
+      new FileWriterType(),
+      new NftablesWriterType(),
+      new IptablesWriterType());
 
   private static final Map<String, WriterType<?>> BY_NAME =
       TYPES.stream().collect(Collectors.toUnmodifiableMap(WriterType::type, Function.identity()));
