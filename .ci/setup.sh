@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes a fresh Debian machine ready for the integration tests: kernel firewall tools, Docker (dockerd started by
+# hand: there is no systemd here), and the testbed image. Fails with one clear line when something can't be had.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "setup: $*"; }
+die() { echo "setup: FAILED: $*" >&2; exit 1; }
+
+need=()
+for pkg in docker.io nftables iptables ipset iproute2 debootstrap; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]}"
+  apt-get update -qq || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/tmp/ci-apt.log 2>&1 \
+    || { tail -20 /tmp/ci-apt.log >&2; die "apt-get install ${need[*]} failed"; }
+else
+  say "packages present"
+fi
+for tool in nft iptables ip6tables iptables-restore ipset ip dockerd debootstrap; do
+  command -v "$tool" >/dev/null || die "$tool is missing after install"
+done
+
+if docker info >/dev/null 2>&1; then
+  say "dockerd is running"
+else
+  say "starting dockerd"
+  setsid dockerd >/tmp/dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  docker info >/dev/null 2>&1 || { tail -20 /tmp/dockerd.log >&2; die "dockerd did not start"; }
+  say "dockerd is running"
+fi
+
+bash deploy/testbed/build-image.sh || die "could not build the testbed image"
+
+say "checking the kernel tools inside the testbed"
+docker run --rm --cap-add NET_ADMIN feishu-ipsync-testbed:1 sh -c \
+  'nft list ruleset >/dev/null && iptables -w -S >/dev/null && ip6tables -w -S >/dev/null && ipset list >/dev/null' \
+  || die "nft/iptables/ipset do not work inside the testbed container"
+say "ready"
