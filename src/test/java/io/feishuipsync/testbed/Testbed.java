@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -40,7 +41,9 @@ public final class Testbed implements AutoCloseable {
         .withCommand("sleep", "infinity")
         .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
             .withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN)
-            .withSecurityOpts(List.of("apparmor=unconfined")))
+            .withSecurityOpts(List.of("apparmor=unconfined"))
+            // Docker disables IPv6 in containers by default; the packet tests need it.
+            .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "0", "net.ipv6.conf.default.disable_ipv6", "0")))
         .withStartupTimeout(Duration.ofSeconds(60));
     c.start();
     return new Testbed(c);
@@ -82,7 +85,10 @@ public final class Testbed implements AutoCloseable {
       List<String> full = new ArrayList<>(List.of("docker", "exec", "-i", container.getContainerId()));
       full.addAll(argv);
       CommandResult r = host.run(full, stdin, timeout);
-      if (r.exitCode() == 127 && r.stderr().contains("executable file not found")) {
+      // docker exec reports a missing program itself (126/127); make it look like a local start failure.
+      String said = r.stderr() + r.stdout();
+      if ((r.exitCode() == 126 || r.exitCode() == 127) && said.contains("OCI runtime exec failed")
+          && (said.contains("executable file not found") || said.contains("no such file or directory"))) {
         throw new IOException("cannot run " + argv.get(0) + ": No such file or directory");
       }
       return new CommandResult(argv, r.exitCode(), r.stdout(), r.stderr());
