@@ -70,7 +70,10 @@ final class SyncCommand implements Callable<Integer> {
       out.println(JSON.writeValueAsString(toJson(r)));
       return;
     }
-    out.println(r.message());
+    if (r.outcome() == SyncResult.Outcome.SUCCESS) {
+      // A failure's message goes to stderr, once.
+      out.println(r.message());
+    }
     r.added().forEach(a -> out.println("  + " + a));
     r.removed().forEach(a -> out.println("  - " + a));
     for (WriterResult w : r.writers()) {

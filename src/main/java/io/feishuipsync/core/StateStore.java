@@ -52,6 +52,11 @@ public final class StateStore {
    */
   public record Loaded(Optional<Snapshot> snapshot, String problem) {
 
+    /** True when there is simply no snapshot yet (a first run), as opposed to an unusable one. */
+    public boolean firstRun() {
+      return snapshot.isEmpty() && problem != null && problem.startsWith("no snapshot yet");
+    }
+
     /** The entries of the snapshot, empty when there is none. */
     public SortedSet<IpRange> entries() {
       return snapshot.map(Snapshot::entries).orElseGet(TreeSet::new);

@@ -86,7 +86,9 @@ public final class Syncer {
       total = desired.size();
 
       StateStore.Loaded loaded = store.loadSnapshot();
-      if (loaded.problem() != null) {
+      if (loaded.firstRun()) {
+        log.info("snapshot: {}", loaded.problem());
+      } else if (loaded.problem() != null) {
         log.warn("snapshot: {}", loaded.problem());
       }
 
@@ -162,7 +164,14 @@ public final class Syncer {
         return new WriterResult(w.name(), WriterResult.Outcome.WOULD_CHANGE, holding.entries().size(),
             c.added().size(), c.removed().size(), holding.drift(), null);
       }
-      holding.drift().forEach(d -> log.warn("{}: drift: {}; repairing", w.name(), d));
+      for (String d : holding.drift()) {
+        // A target that holds nothing yet is being created, not repaired.
+        if (holding.entries().isEmpty()) {
+          log.info("{}: {}; creating it", w.name(), d);
+        } else {
+          log.warn("{}: drift: {}; repairing", w.name(), d);
+        }
+      }
       try {
         w.apply(desired, c);
         log.info("{}: now holds {} entries ({})", w.name(), desired.size(), c);

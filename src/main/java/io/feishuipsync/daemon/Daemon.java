@@ -169,7 +169,7 @@ public final class Daemon {
   }
 
   private String describe() {
-    String when = schedule.cron() != null ? "cron '" + schedule.cron() + "'" : "every " + schedule.interval();
+    String when = schedule.cron() != null ? "cron '" + schedule.cron() + "'" : "every " + Durations.format(schedule.interval());
     return when + (schedule.runOnStart() ? ", first sync now" : "");
   }
 
