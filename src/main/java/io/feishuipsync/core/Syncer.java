@@ -155,7 +155,8 @@ public final class Syncer {
           + " entries, " + change, true);
     }
 
-    private WriterResult applyOne(Writer w, Holding holding, SortedSet<IpRange> desired) {
+    private WriterResult applyOne(Writer w, Holding holding, SortedSet<IpRange> list) {
+      SortedSet<IpRange> desired = w.scope(list);
       ChangeSet c = ChangeSet.between(holding.entries(), desired);
       if (holding.inSync(desired)) {
         return new WriterResult(w.name(), WriterResult.Outcome.UNCHANGED, desired.size(), 0, 0, List.of(), null);

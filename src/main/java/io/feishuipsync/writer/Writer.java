@@ -13,6 +13,14 @@ public interface Writer {
   /** Stable, unique name used in logs, {@code status} and results, e.g. {@code file:/etc/nginx/feishu.conf}. */
   String name();
 
+  /**
+   * The part of the list this writer manages, e.g. only IPv4 for an IPv4 prefix list. The sync compares and applies
+   * this part only.
+   */
+  default SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
+    return desired;
+  }
+
   /** Can this writer run here (binary present, permission held, target valid)? Changes nothing. */
   void check() throws WriterException;
 

@@ -1,5 +1,7 @@
 package io.feishuipsync.writer;
 
+import io.feishuipsync.writer.aws.PrefixListWriterType;
+import io.feishuipsync.writer.aws.SecurityGroupWriterType;
 import io.feishuipsync.writer.dryrun.DryRunWriterType;
 import io.feishuipsync.writer.file.FileWriterType;
 import io.feishuipsync.writer.iptables.IptablesWriterType;
@@ -17,7 +19,9 @@ public final class WriterRegistry {
       new DryRunWriterType(),
       new FileWriterType(),
       new NftablesWriterType(),
-      new IptablesWriterType());
+      new IptablesWriterType(),
+      new SecurityGroupWriterType(),
+      new PrefixListWriterType());
 
   private static final Map<String, WriterType<?>> BY_NAME =
       TYPES.stream().collect(Collectors.toUnmodifiableMap(WriterType::type, Function.identity()));

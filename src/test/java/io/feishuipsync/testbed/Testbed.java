@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -34,11 +35,27 @@ public final class Testbed implements AutoCloseable {
    * Starts a testbed container. Without Docker the test is skipped with the reason, unless
    * {@code FEISHU_IPSYNC_REQUIRE_DOCKER=1} (as in CI), where it fails.
    */
-  @SuppressWarnings("resource")
   public static Testbed start() {
+    return start(new GenericContainer<>(DockerImageName.parse(IMAGE)).withCommand("sleep", "infinity"));
+  }
+
+  /** A testbed serving moto's EC2 emulator on port 5000, reachable from this process at {@link #motoEndpoint()}. */
+  public static Testbed startMoto() {
+    return start(new GenericContainer<>(DockerImageName.parse(IMAGE))
+        .withCommand("python3", "-m", "moto.server", "-H", "0.0.0.0", "-p", "5000")
+        .withExposedPorts(5000)
+        .waitingFor(Wait.forHttp("/moto-api/").forPort(5000).forStatusCode(200)));
+  }
+
+  /** moto's endpoint as seen from the test JVM (a port on localhost mapped into the container). */
+  public String motoEndpoint() {
+    return "http://" + container.getHost() + ":" + container.getMappedPort(5000);
+  }
+
+  @SuppressWarnings("resource")
+  private static Testbed start(GenericContainer<?> base) {
     requireDocker();
-    GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(IMAGE))
-        .withCommand("sleep", "infinity")
+    GenericContainer<?> c = base
         .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
             .withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN)
             .withSecurityOpts(List.of("apparmor=unconfined"))

@@ -42,6 +42,13 @@ final class IptablesWriter implements Writer {
   }
 
   @Override
+  public SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
+    TreeSet<IpRange> out = new TreeSet<>();
+    desired.stream().filter(r -> families.contains(r.family())).forEach(out::add);
+    return out;
+  }
+
+  @Override
   public void check() throws WriterException {
     for (IpRange.Family f : families) {
       CommandResult r = run(List.of(iptables(f), "-w", "-S", layout.jumpFrom()), "", iptables(f), "iptables");

@@ -1,0 +1,50 @@
+package io.feishuipsync.writer.aws;
+
+import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.Sleeper;
+import io.feishuipsync.writer.Writer;
+import io.feishuipsync.writer.WriterContext;
+import io.feishuipsync.writer.WriterType;
+
+/** {@code type: aws-prefix-list}: a customer-managed prefix list that security groups reference. */
+public final class PrefixListWriterType implements WriterType<PrefixListWriterType.Settings> {
+
+  /**
+   * Settings of the prefix list writer.
+   *
+   * @param region AWS region
+   * @param endpoint EC2 endpoint override
+   * @param profile named profile instead of the default credential chain
+   * @param accessKeyId access key instead of the default chain
+   * @param secretAccessKey its secret
+   * @param prefixListId the list, e.g. {@code pl-0123456789abcdef0}; the writer owns all of its entries
+   * @param description description given to each entry (default {@code feishu-ipsync})
+   */
+  public record Settings(String region, String endpoint, String profile, String accessKeyId, String secretAccessKey,
+      String prefixListId, String description) {}
+
+  @Override
+  public String type() {
+    return "aws-prefix-list";
+  }
+
+  @Override
+  public Class<Settings> settingsClass() {
+    return Settings.class;
+  }
+
+  @Override
+  public Writer create(Settings s, WriterContext context) {
+    AwsConnection connection = AwsConnection.of(s.region(), s.endpoint(), s.profile(), s.accessKeyId(),
+        s.secretAccessKey());
+    if (s.prefixListId() == null || !s.prefixListId().matches("pl-[0-9a-f]{8,17}")) {
+      throw new ConfigException("prefix_list_id", s.prefixListId() == null ? "missing, e.g. pl-0123456789abcdef0"
+          : "'" + s.prefixListId() + "' is not a prefix list id");
+    }
+    String description = s.description() == null ? "feishu-ipsync" : s.description();
+    if (description.isBlank() || description.length() > 255) {
+      throw new ConfigException("description", "must be 1..255 characters");
+    }
+    return new PrefixListWriter(s.prefixListId(), description, connection::client, Sleeper.SYSTEM);
+  }
+}

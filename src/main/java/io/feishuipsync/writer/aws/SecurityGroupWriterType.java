@@ -1,0 +1,73 @@
+package io.feishuipsync.writer.aws;
+
+import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.Sleeper;
+import io.feishuipsync.writer.PortRange;
+import io.feishuipsync.writer.Writer;
+import io.feishuipsync.writer.WriterContext;
+import io.feishuipsync.writer.WriterType;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code type: aws-security-group}: ingress rules, marked by their description, in one or more security groups. */
+public final class SecurityGroupWriterType implements WriterType<SecurityGroupWriterType.Settings> {
+
+  /**
+   * Settings of the security group writer.
+   *
+   * @param region AWS region, e.g. {@code eu-west-1}
+   * @param endpoint EC2 endpoint override (VPC endpoint, tests)
+   * @param profile named profile instead of the default credential chain
+   * @param accessKeyId access key instead of the default credential chain (with {@code secret_access_key})
+   * @param secretAccessKey its secret, best as {@code ${ENV}}
+   * @param groupIds the security groups to keep
+   * @param ports protected ports, a single port or one range per entry
+   * @param protocol {@code tcp} (default) or {@code udp}
+   * @param description marker in the rule description; the writer owns only rules that carry it
+   * @param maxRules the account's rules-per-group quota per address family (default 60)
+   */
+  public record Settings(String region, String endpoint, String profile, String accessKeyId, String secretAccessKey,
+      List<String> groupIds, List<String> ports, String protocol, String description, Integer maxRules) {}
+
+  @Override
+  public String type() {
+    return "aws-security-group";
+  }
+
+  @Override
+  public Class<Settings> settingsClass() {
+    return Settings.class;
+  }
+
+  @Override
+  public Writer create(Settings s, WriterContext context) {
+    AwsConnection connection = AwsConnection.of(s.region(), s.endpoint(), s.profile(), s.accessKeyId(),
+        s.secretAccessKey());
+    if (s.groupIds() == null || s.groupIds().isEmpty()) {
+      throw new ConfigException("group_ids", "missing; list the security groups, e.g. [sg-0123456789abcdef0]");
+    }
+    for (int i = 0; i < s.groupIds().size(); i++) {
+      if (s.groupIds().get(i) == null || !s.groupIds().get(i).matches("sg-[0-9a-f]{8,17}")) {
+        throw new ConfigException("group_ids[" + i + "]", "'" + s.groupIds().get(i) + "' is not a security group id");
+      }
+    }
+    if (s.groupIds().stream().distinct().count() != s.groupIds().size()) {
+      throw new ConfigException("group_ids", "lists a group twice");
+    }
+    List<PortRange> ports = PortRange.parseAll("ports", s.ports());
+    String protocol = (s.protocol() == null ? "tcp" : s.protocol()).toLowerCase(Locale.ROOT);
+    if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+      throw new ConfigException("protocol", "'" + s.protocol() + "' is not one of: tcp, udp");
+    }
+    String marker = s.description() == null ? "feishu-ipsync" : s.description();
+    if (!marker.matches("[A-Za-z0-9 ._:/()#,@\\[\\]+=&;{}!$*-]{1,255}") || marker.isBlank()) {
+      throw new ConfigException("description", "must be 1..255 characters AWS allows in a rule description");
+    }
+    int maxRules = s.maxRules() == null ? 60 : s.maxRules();
+    if (maxRules < 1 || maxRules > 1000) {
+      throw new ConfigException("max_rules", maxRules + " is outside 1..1000");
+    }
+    return new SecurityGroupWriter(List.copyOf(s.groupIds()), ports, protocol, marker, maxRules,
+        connection::client, Sleeper.SYSTEM);
+  }
+}
