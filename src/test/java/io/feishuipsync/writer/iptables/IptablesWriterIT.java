@@ -216,6 +216,25 @@ class IptablesWriterIT {
   }
 
   @Test
+  void rulesInTheOtherIptablesFlavourAreWarnedAbout() throws Exception {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+        .getLogger(IptablesWriter.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    logger.addAppender(seen);
+    try {
+      bed.sh("iptables-legacy -w -A INPUT -p tcp --dport 22 -j ACCEPT");
+      defaultWriter().check();
+      assertTrue(seen.list.stream().anyMatch(e -> e.getFormattedMessage().contains("other one (iptables-legacy)")),
+          seen.list.toString());
+    } finally {
+      logger.detachAppender(seen);
+      bed.sh("iptables-legacy -w -F INPUT");
+    }
+  }
+
+  @Test
   void missingDockerUserChainIsAClearErrorBeforeAnyChange() throws Exception {
     Writer w = writer("ports: [443]\njump_from: DOCKER-USER\n", bed.runner());
     WriterException e = assertThrows(WriterException.class, w::check);
