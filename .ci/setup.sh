@@ -8,7 +8,7 @@ say() { echo "setup: $*"; }
 die() { echo "setup: FAILED: $*" >&2; exit 1; }
 
 need=()
-for pkg in docker.io nftables iptables ipset iproute2 debootstrap; do
+for pkg in docker.io nftables iptables ipset iproute2 debootstrap systemd; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -19,7 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
 else
   say "packages present"
 fi
-for tool in nft iptables ip6tables iptables-restore ipset ip dockerd debootstrap; do
+for tool in nft iptables ip6tables iptables-restore ipset ip dockerd debootstrap systemd-analyze; do
   command -v "$tool" >/dev/null || die "$tool is missing after install"
 done
 

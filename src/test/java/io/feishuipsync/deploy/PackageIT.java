@@ -1,0 +1,127 @@
+package io.feishuipsync.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.feishuipsync.exec.CommandResult;
+import io.feishuipsync.testbed.Testbed;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.utility.MountableFile;
+
+/**
+ * The .deb on a clean Debian (the testbed): installs, runs as the unit runs it (system user, only CAP_NET_ADMIN and
+ * CAP_NET_RAW, no new privileges, the secret as a systemd credential), fails clearly without the capability, and
+ * purges cleanly while leaving the firewall alone.
+ */
+class PackageIT {
+
+  static Testbed bed;
+  static final String CAPS = "-all,+net_admin,+net_raw";
+  static final String SECRET = "packaged-app-secret-42";
+
+  @BeforeAll
+  static void install() {
+    bed = Testbed.start();
+    Path deb = Path.of(System.getProperty("feishuipsync.deb", "target/feishu-ipsync.deb"));
+    bed.container().copyFileToContainer(MountableFile.forHostPath(deb), "/tmp/feishu-ipsync.deb");
+    bed.container().copyFileToContainer(MountableFile.forClasspathResource("testbed/fake_feishu.py"),
+        "/opt/fake_feishu.py");
+    bed.sh("echo '[\"198.51.100.10\", \"2001:db8::10\"]' > /opt/ips.json;"
+        + " nohup python3 /opt/fake_feishu.py 18080 /opt/ips.json " + SECRET + " >/dev/null 2>&1 &");
+    bed.sh("dpkg -i /tmp/feishu-ipsync.deb");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  /** Runs the installed command the way the systemd unit does. */
+  static CommandResult asService(String caps, String... args) {
+    return bed.exec("sh", "-c", "mkdir -p /run/credentials/feishu-ipsync"
+        + " && echo " + SECRET + " > /run/credentials/feishu-ipsync/app_secret"
+        + " && chown -R feishu-ipsync /run/credentials/feishu-ipsync && chmod 0400 /run/credentials/feishu-ipsync/*"
+        + " && CREDENTIALS_DIRECTORY=/run/credentials/feishu-ipsync setpriv --reuid=feishu-ipsync"
+        + " --regid=feishu-ipsync --init-groups --inh-caps=" + caps + " --ambient-caps=" + caps + " --bounding-set="
+        + caps + " --no-new-privs feishu-ipsync --config /etc/feishu-ipsync/config.yaml " + String.join(" ", args));
+  }
+
+  static void configure(String writers) {
+    bed.sh("cat > /etc/feishu-ipsync/config.yaml <<'EOF'\n"
+        + "feishu:\n  base_url: http://127.0.0.1:18080\n  app_id: cli_packaged\n"
+        + "state_dir: /var/lib/feishu-ipsync\nwriters:\n" + writers + "EOF");
+  }
+
+  @Test
+  void installedFilesUserAndPermissions() {
+    assertTrue(bed.sh("id feishu-ipsync").contains("feishu-ipsync"));
+    assertEquals("drwx------ feishu-ipsync feishu-ipsync", bed.sh("stat -c '%A %U %G' /var/lib/feishu-ipsync").strip());
+    assertEquals("-rw-r----- root feishu-ipsync", bed.sh("stat -c '%A %U %G' /etc/feishu-ipsync/config.yaml").strip());
+    assertTrue(bed.sh("dpkg-query -W -f='${Conffiles}' feishu-ipsync").contains("/etc/feishu-ipsync/config.yaml"));
+    assertTrue(bed.sh("test -f /lib/systemd/system/feishu-ipsync.service && echo ok").contains("ok"));
+    assertTrue(bed.sh("feishu-ipsync --version").startsWith("feishu-ipsync "));
+  }
+
+  @Test
+  void syncIntoTheKernelWorksWithOnlyTheUnitsCapabilitiesAndFailsClearlyWithout() {
+    configure("  - type: nftables\n    ports: [443]\n  - type: iptables\n    ports: [443]\n");
+    CommandResult ok = asService(CAPS, "sync");
+    assertEquals(0, ok.exitCode(), ok.stdout() + ok.stderr());
+    assertTrue(bed.sh("nft list set inet feishu_ipsync allow_v4").contains("198.51.100.10"));
+    assertTrue(bed.sh("ipset list feishu-ipsync-v6").contains("2001:db8::10"));
+    assertEquals("-rw------- feishu-ipsync", bed.sh("stat -c '%A %U' /var/lib/feishu-ipsync/snapshot.json").strip());
+    CommandResult status = asService(CAPS, "status");
+    assertFalse(status.stdout().contains(SECRET) || status.stderr().contains(SECRET));
+
+    bed.sh("echo '[\"198.51.100.10\", \"198.51.100.11\", \"2001:db8::10\"]' > /opt/ips.json");
+    CommandResult denied = asService("-all", "sync");
+    assertEquals(5, denied.exitCode(), denied.stdout() + denied.stderr());
+    assertTrue(denied.stderr().contains("CAP_NET_ADMIN"), denied.stderr());
+    assertEquals(1, denied.stderr().lines().count(), "one line: " + denied.stderr());
+    assertFalse(bed.sh("nft list set inet feishu_ipsync allow_v4").contains("198.51.100.11"), "nothing changed");
+  }
+
+  @Test
+  void installScriptDoesWhatThePackageDoesAndCanRunAgain() {
+    Testbed other = Testbed.start();
+    try {
+      Path jar = Path.of(System.getProperty("feishuipsync.jar", "target/feishu-ipsync.jar"));
+      other.container().copyFileToContainer(MountableFile.forHostPath(jar), "/src/target/feishu-ipsync.jar");
+      for (String f : new String[] {"deploy/install.sh", "deploy/debian/feishu-ipsync", "systemd/feishu-ipsync.service",
+          "README.md", "config/feishu-ipsync.yaml"}) {
+        other.container().copyFileToContainer(MountableFile.forHostPath(Path.of(f)), "/src/" + f);
+      }
+      other.sh("bash /src/deploy/install.sh && echo 'state_dir: /x' >> /etc/feishu-ipsync/config.yaml"
+          + " && bash /src/deploy/install.sh");
+      assertTrue(other.sh("tail -1 /etc/feishu-ipsync/config.yaml").contains("state_dir: /x"), "config kept");
+      assertEquals("drwx------ feishu-ipsync", other.sh("stat -c '%A %U' /var/lib/feishu-ipsync").strip());
+      assertTrue(other.sh("feishu-ipsync --version").startsWith("feishu-ipsync "));
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void purgeRemovesThePackageButLeavesTheFirewallAlone() {
+    Testbed other = Testbed.start();
+    try {
+      Path deb = Path.of(System.getProperty("feishuipsync.deb", "target/feishu-ipsync.deb"));
+      other.container().copyFileToContainer(MountableFile.forHostPath(deb), "/tmp/feishu-ipsync.deb");
+      other.sh("dpkg -i /tmp/feishu-ipsync.deb && nft add table inet feishu_ipsync");
+      other.sh("dpkg --purge feishu-ipsync");
+      assertFalse(other.exec("id", "feishu-ipsync").ok(), "the user is removed");
+      assertFalse(other.exec("test", "-e", "/var/lib/feishu-ipsync").ok());
+      assertFalse(other.exec("test", "-e", "/etc/feishu-ipsync").ok());
+      assertFalse(other.exec("test", "-e", "/usr/bin/feishu-ipsync").ok());
+      assertTrue(other.exec("nft", "list", "table", "inet", "feishu_ipsync").ok(), "the firewall is left alone");
+    } finally {
+      other.close();
+    }
+  }
+}
