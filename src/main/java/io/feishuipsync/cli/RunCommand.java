@@ -5,6 +5,8 @@ import io.feishuipsync.core.StateLock;
 import io.feishuipsync.core.Syncer;
 import io.feishuipsync.daemon.Daemon;
 import io.feishuipsync.daemon.Signals;
+import io.feishuipsync.metrics.MetricsServer;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,14 +24,23 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config config = root.loadConfig();
     Logging.configure(config.logging().format(), root.verbose ? "debug" : config.logging().level(), true);
-    try (Wiring w = new Wiring(config); StateLock lock = StateLock.acquire(w.store)) {
-      Daemon daemon = new Daemon(() -> w.syncer.runOnce(new Syncer.Options(false, false)), config.schedule());
+    try (Wiring w = new Wiring(config); StateLock lock = StateLock.acquire(w.store);
+        MetricsServer metrics = config.metrics().listen() == null ? null
+            : new MetricsServer(config.metrics().listen(), w.metrics)) {
+      if (metrics != null) {
+        LoggerFactory.getLogger(RunCommand.class).info("metrics at http://{}/metrics", config.metrics().listen());
+      }
+      Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)), config.schedule());
       Signals.onTerminate(daemon::requestStop);
       daemon.start();
       daemon.awaitAndStop();
       return Cli.OK;
     } catch (StateLock.HeldException e) {
       root.err.println("feishu-ipsync: " + e.getMessage());
+      return Cli.FAILURE;
+    } catch (java.net.BindException e) {
+      root.err.println("feishu-ipsync: cannot serve metrics on " + config.metrics().listen() + ": " + e.getMessage()
+          + " (metrics.listen)");
       return Cli.FAILURE;
     } catch (IOException e) {
       root.err.println("feishu-ipsync: cannot lock the state directory " + config.stateDir() + ": " + e.getMessage());

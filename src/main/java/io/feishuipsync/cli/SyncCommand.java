@@ -44,10 +44,10 @@ final class SyncCommand implements Callable<Integer> {
     try (Wiring w = new Wiring(config)) {
       SyncResult result;
       if (dryRun) {
-        result = w.syncer.runOnce(new Syncer.Options(true, force));
+        result = w.sync(new Syncer.Options(true, force));
       } else {
         try (StateLock lock = StateLock.acquire(w.store)) {
-          result = w.syncer.runOnce(new Syncer.Options(false, force));
+          result = w.sync(new Syncer.Options(false, force));
         } catch (StateLock.HeldException e) {
           root.err.println("feishu-ipsync: " + e.getMessage());
           return Cli.FAILURE;

@@ -4,15 +4,19 @@ import io.feishuipsync.config.Config;
 import io.feishuipsync.config.WriterSpec;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.StateStore;
+import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Syncer;
 import io.feishuipsync.exec.ProcessCommandRunner;
 import io.feishuipsync.feishu.FeishuClient;
+import io.feishuipsync.metrics.SyncMetrics;
+import io.feishuipsync.notify.Notifier;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterContext;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
-/** Builds the pipeline from a validated config: Feishu client, state store, writers, syncer. */
+/** Builds the pipeline from a validated config: Feishu client, state store, writers, syncer, metrics, notifier. */
 final class Wiring implements AutoCloseable {
 
   final Config config;
@@ -20,15 +24,36 @@ final class Wiring implements AutoCloseable {
   final StateStore store;
   final List<Writer> writers;
   final Syncer syncer;
+  final SyncMetrics metrics;
+  final Notifier notifier;
 
   Wiring(Config config) {
     this.config = config;
-    this.client = new FeishuClient(config.feishu(), Sleeper.SYSTEM, Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    this.client = new FeishuClient(config.feishu(), Sleeper.SYSTEM, clock);
     this.store = new StateStore(config.stateDir());
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
         () -> store.loadSnapshot().entries());
     this.writers = config.writers().stream().map((WriterSpec s) -> s.build(ctx)).toList();
-    this.syncer = new Syncer(client, store, writers, config.guard(), Clock.systemUTC());
+    this.syncer = new Syncer(client, store, writers, config.guard(), clock);
+    this.metrics = new SyncMetrics(clock);
+    this.notifier = new Notifier(config.notifications(), config.stateDir(), clock);
+    metrics.restore(store.loadSnapshot().snapshot().orElse(null), store.loadStatus()
+        .map(s -> s.path("last_success").path("time").asText(null)).map(Instant::parse).orElse(null));
+  }
+
+  /** One sync, then metrics and notifications (neither can change its outcome). */
+  SyncResult sync(Syncer.Options options) {
+    SyncResult r = syncer.runOnce(options);
+    if (!options.dryRun()) {
+      metrics.record(r);
+      if (config.metrics().textfile() != null) {
+        metrics.writeTextfile(config.metrics().textfile());
+      }
+      int failures = store.loadStatus().map(s -> s.path("consecutive_failures").asInt(0)).orElse(0);
+      notifier.after(r, failures);
+    }
+    return r;
   }
 
   @Override

@@ -138,7 +138,7 @@ public final class ConfigLoader {
       throw new ConfigException("state_dir", "must be an absolute path, got '" + raw.stateDir() + "'");
     }
     return new Config(source, feishu, schedule(raw.schedule()), stateDir, guard(raw.guard()), logging(raw.logging()),
-        writers(raw.writers(), stateDir));
+        metrics(raw.metrics()), notifications(raw.notifications()), writers(raw.writers(), stateDir));
   }
 
   private FeishuSettings feishu(RawConfig.Feishu f) {
@@ -287,6 +287,78 @@ public final class ConfigLoader {
       throw new ConfigException("logging.level", "'" + level + "' is not one of: error, warn, info, debug, trace");
     }
     return new Config.LoggingSettings(format, level);
+  }
+
+  private static Config.MetricsSettings metrics(RawConfig.Metrics m) {
+    if (m == null) {
+      return new Config.MetricsSettings(null, null);
+    }
+    java.net.InetSocketAddress listen = null;
+    if (m.listen() != null) {
+      Matcher hp = Pattern.compile("(?:\\[([0-9a-fA-F:]+)]|([0-9.]+|localhost)):([0-9]{1,5})").matcher(m.listen());
+      int port = hp.matches() ? Integer.parseInt(hp.group(3)) : -1;
+      if (port < 0 || port > 65535) {
+        throw new ConfigException("metrics.listen", "'" + m.listen() + "' is not host:port, e.g. 127.0.0.1:9464");
+      }
+      String host = hp.group(1) != null ? hp.group(1) : hp.group(2);
+      listen = new java.net.InetSocketAddress(host.equals("localhost") ? "127.0.0.1" : host, port);
+    }
+    Path textfile = null;
+    if (m.textfile() != null) {
+      textfile = Path.of(m.textfile());
+      if (!textfile.isAbsolute() || !m.textfile().endsWith(".prom")) {
+        throw new ConfigException("metrics.textfile", "must be an absolute path ending in .prom");
+      }
+    }
+    return new Config.MetricsSettings(listen, textfile);
+  }
+
+  private Config.NotifySettings notifications(RawConfig.Notify n) {
+    if (n == null) {
+      return new Config.NotifySettings(null, null, 3, Duration.ofMinutes(10));
+    }
+    int failures = orDefault(n.failuresBeforeAlert(), 3);
+    if (failures < 1 || failures > 1000) {
+      throw new ConfigException("notify.failures_before_alert", failures + " is outside 1..1000");
+    }
+    Duration interval = n.minInterval() == null ? Duration.ofMinutes(10)
+        : Durations.parse("notify.min_interval", n.minInterval());
+    return new Config.NotifySettings(channel("notify.feishu_bot", n.feishuBot(), "feishu_bot_secret"),
+        channel("notify.webhook", n.webhook(), "webhook_secret"), failures, interval);
+  }
+
+  private Config.Channel channel(String key, RawConfig.Channel c, String credential) {
+    if (c == null) {
+      return null;
+    }
+    if (c.url() == null) {
+      throw new ConfigException(key + ".url", "missing");
+    }
+    java.net.URI url;
+    try {
+      url = new java.net.URI(c.url());
+      if (url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
+        throw new URISyntaxException(c.url(), "not http(s)");
+      }
+    } catch (URISyntaxException e) {
+      // The URL may hold a token: do not repeat it.
+      throw new ConfigException(key + ".url", "is not an http(s) URL");
+    }
+    if (c.secret() != null && c.secretFile() != null) {
+      throw new ConfigException(key + ".secret", "set either secret or secret_file, not both");
+    }
+    Secret secret = null;
+    if (c.secret() != null && !c.secret().isBlank()) {
+      secret = Secret.of(c.secret().strip());
+    } else if (c.secretFile() != null) {
+      secret = secretFromFile(key + ".secret_file", Path.of(c.secretFile()));
+    } else {
+      String credentials = env.apply("CREDENTIALS_DIRECTORY");
+      if (credentials != null && !credentials.isBlank() && Files.exists(Path.of(credentials, credential))) {
+        secret = secretFromFile("$CREDENTIALS_DIRECTORY/" + credential, Path.of(credentials, credential));
+      }
+    }
+    return new Config.Channel(url, secret);
   }
 
   private static List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir) {

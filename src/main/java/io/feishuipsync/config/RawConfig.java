@@ -1,5 +1,6 @@
 package io.feishuipsync.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
@@ -10,6 +11,8 @@ record RawConfig(
     String stateDir,
     Guard guard,
     Logging logging,
+    Metrics metrics,
+    @JsonProperty("notify") Notify notifications,
     List<JsonNode> writers) {
 
   record Feishu(
@@ -30,4 +33,10 @@ record RawConfig(
   record Guard(Integer minEntries, Double maxRemovalRatio) {}
 
   record Logging(String format, String level) {}
+
+  record Metrics(String listen, String textfile) {}
+
+  record Notify(Channel feishuBot, Channel webhook, Integer failuresBeforeAlert, String minInterval) {}
+
+  record Channel(String url, String secret, String secretFile) {}
 }

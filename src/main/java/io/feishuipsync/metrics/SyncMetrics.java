@@ -1,0 +1,128 @@
+package io.feishuipsync.metrics;
+
+import io.feishuipsync.core.AtomicFiles;
+import io.feishuipsync.core.Snapshot;
+import io.feishuipsync.core.SyncResult;
+import io.feishuipsync.core.WriterResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What operators alert on, as Prometheus metrics: when the last sync succeeded and was attempted, its outcome, the
+ * entries each writer holds, changes applied, Feishu requests, sync duration, guard refusals, and the list's age.
+ */
+public final class SyncMetrics {
+
+  private static final Logger log = LoggerFactory.getLogger(SyncMetrics.class);
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Clock clock;
+  private final AtomicLong lastSuccess = new AtomicLong();
+  private final AtomicLong lastAttempt = new AtomicLong();
+  private final AtomicLong listFetchedAt = new AtomicLong();
+  private final Map<String, AtomicLong> outcome = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> entries = new ConcurrentHashMap<>();
+  private final Timer duration;
+
+  public SyncMetrics(Clock clock) {
+    this.clock = clock;
+    Gauge.builder("feishu_ipsync.last_success.timestamp", lastSuccess, AtomicLong::get).baseUnit("seconds")
+        .description("Unix time of the last sync that applied the list everywhere").register(registry);
+    Gauge.builder("feishu_ipsync.last_attempt.timestamp", lastAttempt, AtomicLong::get).baseUnit("seconds")
+        .description("Unix time of the last sync attempt").register(registry);
+    Gauge.builder("feishu_ipsync.list.age", this, m -> m.listFetchedAt.get() == 0 ? -1
+            : m.clock.instant().getEpochSecond() - m.listFetchedAt.get()).baseUnit("seconds")
+        .description("Age of the applied list (time since it was fetched), -1 when none").register(registry);
+    for (SyncResult.Outcome o : SyncResult.Outcome.values()) {
+      String name = o.name().toLowerCase(Locale.ROOT);
+      AtomicLong v = new AtomicLong();
+      outcome.put(name, v);
+      Gauge.builder("feishu_ipsync.last_attempt.outcome", v, AtomicLong::get).tag("outcome", name)
+          .description("1 for the outcome of the last attempt, 0 for the others").register(registry);
+    }
+    duration = Timer.builder("feishu_ipsync.sync.duration").description("Duration of sync runs")
+        .register(registry);
+  }
+
+  /** Starts from what the state directory says, so a restart does not reset the age of the list. */
+  public void restore(Snapshot snapshot, Instant lastSuccessTime) {
+    if (snapshot != null) {
+      listFetchedAt.set(snapshot.fetchedAt().getEpochSecond());
+    }
+    if (lastSuccessTime != null) {
+      lastSuccess.set(lastSuccessTime.getEpochSecond());
+    }
+  }
+
+  /** Records one run. */
+  public void record(SyncResult r) {
+    long now = clock.instant().getEpochSecond();
+    lastAttempt.set(now);
+    String name = r.outcome().name().toLowerCase(Locale.ROOT);
+    outcome.forEach((k, v) -> v.set(k.equals(name) ? 1 : 0));
+    duration.record(r.duration());
+    counter("feishu_ipsync.syncs", "outcome", name, "Sync runs by outcome").increment();
+    counter("feishu_ipsync.feishu.requests", "outcome",
+        r.outcome() == SyncResult.Outcome.SOURCE_FAILED ? "failed" : "ok", "HTTP requests made to Feishu")
+        .increment(r.requests());
+    if (r.outcome() == SyncResult.Outcome.REFUSED) {
+      counter("feishu_ipsync.guard.refusals", null, null, "Changes refused by a guard").increment();
+    }
+    if (r.applied()) {
+      lastSuccess.set(now);
+      listFetchedAt.set(now);
+      counter("feishu_ipsync.changes", "kind", "added", "Entries added to the allowlist").increment(r.added().size());
+      counter("feishu_ipsync.changes", "kind", "removed", "Entries removed from the allowlist")
+          .increment(r.removed().size());
+    }
+    for (WriterResult w : r.writers()) {
+      if (w.outcome() == WriterResult.Outcome.SKIPPED) {
+        continue;
+      }
+      entries.computeIfAbsent(w.writer(), k -> {
+        AtomicLong v = new AtomicLong();
+        Gauge.builder("feishu_ipsync.writer.entries", v, AtomicLong::get).tag("writer", k)
+            .description("Entries the writer's target holds").register(registry);
+        return v;
+      }).set(w.entries());
+      counter("feishu_ipsync.writer.runs", "writer", w.writer(), "Writer runs by outcome")
+          .increment();
+    }
+  }
+
+  private Counter counter(String name, String tag, String value, String description) {
+    Counter.Builder b = Counter.builder(name).description(description);
+    if (tag != null) {
+      b.tag(tag, value);
+    }
+    return b.register(registry);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Writes the metrics for node_exporter's textfile collector, atomically (it reads {@code *.prom} files). */
+  public void writeTextfile(Path path) {
+    try {
+      AtomicFiles.write(path, scrape().getBytes(StandardCharsets.UTF_8), 0644);
+    } catch (IOException e) {
+      log.warn("cannot write the metrics textfile {}: {}", path, e.getMessage());
+    }
+  }
+}

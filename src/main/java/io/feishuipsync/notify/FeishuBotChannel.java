@@ -1,0 +1,65 @@
+package io.feishuipsync.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.feishuipsync.core.Secret;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** A Feishu (Lark) custom bot: a text message, signed when the bot has a signing secret. */
+final class FeishuBotChannel implements Channel {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI url;
+  private final Secret secret;
+  private final Clock clock;
+
+  FeishuBotChannel(URI url, Secret secret, Clock clock) {
+    this.url = url;
+    this.secret = secret;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "feishu bot at " + url.getHost();
+  }
+
+  @Override
+  public void send(Event e) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    if (secret != null) {
+      String timestamp = Long.toString(clock.instant().getEpochSecond());
+      body.put("timestamp", timestamp);
+      body.put("sign", sign(timestamp, secret));
+    }
+    body.put("msg_type", "text");
+    body.putObject("content").put("text", "[feishu-ipsync] " + e.text());
+    JsonNode answer = JSON.readTree(Http.postJson(url, body.toString(), Map.of()));
+    int code = answer.has("code") ? answer.path("code").asInt() : answer.path("StatusCode").asInt(0);
+    if (code != 0) {
+      throw new IOException("the bot answered code " + code + ": " + answer.path("msg").asText(""));
+    }
+  }
+
+  /** Feishu's bot signature: base64(HmacSHA256(key = timestamp + "\n" + secret, message = empty)). */
+  static String sign(String timestamp, Secret secret) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec((timestamp + "\n" + secret.reveal()).getBytes(StandardCharsets.UTF_8),
+          "HmacSHA256"));
+      return Base64.getEncoder().encodeToString(mac.doFinal(new byte[0]));
+    } catch (GeneralSecurityException ex) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", ex);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.feishuipsync.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.feishuipsync.config.Config;
+import io.feishuipsync.core.AtomicFiles;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SyncResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells people what matters, once: the list changed; a guard refused a change; syncs keep failing (after
+ * {@code failures_before_alert} in a row); and, once, that they recovered. At most one message of a kind per
+ * {@code min_interval}. Its memory lives in the state directory, so restarts and one-shot syncs do not repeat alerts.
+ */
+public final class Notifier {
+
+  private static final Logger log = LoggerFactory.getLogger(Notifier.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_LISTED = 20;
+
+  private final List<Channel> channels;
+  private final int failuresBeforeAlert;
+  private final Duration minInterval;
+  private final Path stateFile;
+  private final Clock clock;
+
+  public Notifier(Config.NotifySettings settings, Path stateDir, Clock clock) {
+    this.channels = new ArrayList<>();
+    if (settings.feishuBot() != null) {
+      channels.add(new FeishuBotChannel(settings.feishuBot().url(), settings.feishuBot().secret(), clock));
+    }
+    if (settings.webhook() != null) {
+      channels.add(new WebhookChannel(settings.webhook().url(), settings.webhook().secret(), clock));
+    }
+    this.failuresBeforeAlert = settings.failuresBeforeAlert();
+    this.minInterval = settings.minInterval();
+    this.stateFile = stateDir.resolve("notify.json");
+    this.clock = clock;
+  }
+
+  /** Looks at one run's result and sends what it calls for. Never throws. */
+  public void after(SyncResult r, int consecutiveFailures) {
+    if (channels.isEmpty() || r.dryRun()) {
+      return;
+    }
+    ObjectNode state = load();
+    List<Event> events = new ArrayList<>();
+    boolean alerting = state.path("alerting").asBoolean(false);
+    if (r.outcome() == SyncResult.Outcome.SUCCESS) {
+      if (alerting) {
+        events.add(new Event("recovered", "syncs work again: " + r.message(), r.total(), List.of(), List.of(), 0));
+        state.put("alerting", false);
+      }
+      if (r.applied() && (!r.added().isEmpty() || !r.removed().isEmpty())) {
+        events.add(new Event("changed", changeText(r), r.total(), strings(r.added()), strings(r.removed()), 0));
+      }
+    } else if (r.outcome() == SyncResult.Outcome.REFUSED) {
+      if (!r.message().equals(state.path("last_refusal").asText(null)) || due(state, "refused")) {
+        events.add(new Event("refused", r.message(), r.total(), strings(r.added()), strings(r.removed()),
+            consecutiveFailures));
+        state.put("last_refusal", r.message());
+      }
+    } else if (consecutiveFailures >= failuresBeforeAlert && !alerting) {
+      events.add(new Event("failing", consecutiveFailures + " syncs failed in a row; the firewall keeps the last"
+          + " good list. Last error: " + r.message(), r.total(), List.of(), List.of(), consecutiveFailures));
+      state.put("alerting", true);
+    }
+    for (Event e : events) {
+      if (!due(state, e.kind()) && !e.kind().equals("recovered") && !e.kind().equals("failing")) {
+        log.info("notification '{}' suppressed: one was sent less than {} ago", e.kind(), minInterval);
+        continue;
+      }
+      for (Channel c : channels) {
+        try {
+          c.send(e);
+          log.info("notified {}: {}", c.name(), e.kind());
+        } catch (IOException | RuntimeException ex) {
+          log.warn("cannot notify {}: {}", c.name(), ex.getMessage());
+        }
+      }
+      state.put("sent_" + e.kind(), clock.instant().toString());
+    }
+    save(state);
+  }
+
+  private boolean due(ObjectNode state, String kind) {
+    String last = state.path("sent_" + kind).asText(null);
+    return last == null || Instant.parse(last).plus(minInterval).isBefore(clock.instant());
+  }
+
+  private static String changeText(SyncResult r) {
+    return String.format(Locale.ROOT, "the Feishu callback address list changed: +%d -%d, %d entries now. Added: %s."
+        + " Removed: %s.", r.added().size(), r.removed().size(), r.total(), listed(r.added()), listed(r.removed()));
+  }
+
+  private static String listed(java.util.Set<IpRange> s) {
+    if (s.isEmpty()) {
+      return "none";
+    }
+    List<String> all = strings(s);
+    return all.size() <= MAX_LISTED ? String.join(", ", all)
+        : String.join(", ", all.subList(0, MAX_LISTED)) + " and " + (all.size() - MAX_LISTED) + " more";
+  }
+
+  private static List<String> strings(java.util.Set<IpRange> s) {
+    return s.stream().map(IpRange::toString).toList();
+  }
+
+  private ObjectNode load() {
+    try {
+      if (Files.exists(stateFile)) {
+        return (ObjectNode) JSON.readTree(stateFile.toFile());
+      }
+    } catch (IOException | ClassCastException e) {
+      log.warn("ignoring unreadable {}: {}", stateFile, e.getMessage());
+    }
+    return JSON.createObjectNode();
+  }
+
+  private void save(ObjectNode state) {
+    try {
+      AtomicFiles.write(stateFile, JSON.writeValueAsBytes(state), 0600);
+    } catch (IOException e) {
+      log.warn("cannot save {}: {}", stateFile, e.getMessage());
+    }
+  }
+}
