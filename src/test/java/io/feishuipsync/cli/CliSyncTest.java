@@ -374,4 +374,33 @@ class CliSyncTest {
     assertEquals(0, h.exit());
     assertTrue(h.out().contains("check-config") && h.out().contains("Exit codes"), h.out());
   }
+
+  @Test
+  void syncWritesMetricsTextfileAndNotifiesTheWebhook() throws Exception {
+    List<String> events = new ArrayList<>();
+    com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    hook.createContext("/hook", ex -> {
+      synchronized (events) {
+        events.add(new ObjectMapper().readTree(ex.getRequestBody()).path("event").asText());
+      }
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    hook.start();
+    try {
+      Path prom = dir.resolve("feishu-ipsync.prom");
+      Files.writeString(config, Files.readString(config) + "metrics:\n  textfile: " + prom + "\nnotify:\n"
+          + "  webhook:\n    url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook\n");
+      feishu.entries(FakeFeishu.docAddresses(5));
+      assertEquals(0, cli("sync").exit());
+      assertEquals(List.of("changed"), events);
+      String metrics = Files.readString(prom);
+      assertTrue(metrics.contains("feishu_ipsync_writer_entries{writer=\"file:" + allow + "\"} 5.0"), metrics);
+      assertEquals(0, cli("sync").exit());
+      assertEquals(List.of("changed"), events, "nothing changed, nothing sent");
+    } finally {
+      hook.stop(0);
+    }
+  }
 }

@@ -218,4 +218,41 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
   }
+
+  @Test
+  void metricsAndNotificationsAreRead() throws IOException {
+    Path secret = dir.resolve("hook-secret");
+    Files.writeString(secret, "hook-s3cret\n");
+    Config c = parse(MINIMAL + """
+        metrics:
+          listen: 127.0.0.1:9464
+          textfile: /var/lib/prometheus/node-exporter/feishu-ipsync.prom
+        notify:
+          feishu_bot:
+            url: https://open.feishu.cn/open-apis/bot/v2/hook/abc
+            secret: bot-secret
+          webhook:
+            url: https://alerts.example.com/hook
+            secret_file: %s
+          failures_before_alert: 2
+          min_interval: 1h
+        """.formatted(secret));
+    assertEquals(9464, c.metrics().listen().getPort());
+    assertEquals("hook-s3cret", c.notifications().webhook().secret().reveal());
+    assertEquals("bot-secret", c.notifications().feishuBot().secret().reveal());
+    assertEquals(2, c.notifications().failuresBeforeAlert());
+    assertEquals(Duration.ofHours(1), c.notifications().minInterval());
+    assertFalse(c.notifications().feishuBot().toString().contains("abc"), "the URL token is not printed");
+  }
+
+  @Test
+  void badMetricsAndNotifyKeysAreNamed() {
+    assertEquals("metrics.listen", error(MINIMAL + "metrics:\n  listen: everywhere\n").key());
+    assertEquals("metrics.textfile", error(MINIMAL + "metrics:\n  textfile: /tmp/x.txt\n").key());
+    assertEquals("notify.webhook.url", error(MINIMAL + "notify:\n  webhook:\n    secret: x\n").key());
+    ConfigException e = error(MINIMAL + "notify:\n  webhook:\n    url: 'ftp://h/token-xyz'\n");
+    assertEquals("notify.webhook.url", e.key());
+    assertFalse(e.getMessage().contains("token-xyz"), e.getMessage());
+    assertEquals("notify.failures_before_alert", error(MINIMAL + "notify:\n  failures_before_alert: 0\n").key());
+  }
 }
