@@ -195,13 +195,12 @@ public final class ConfigLoader {
   }
 
   private Secret secret(RawConfig.Feishu f) {
-    if (f.appSecret() != null && f.appSecretFile() != null) {
+    // An empty app_secret (e.g. ${FEISHU_APP_SECRET:-} with the variable unset) means "look elsewhere".
+    boolean literal = f.appSecret() != null && !f.appSecret().isBlank();
+    if (literal && f.appSecretFile() != null) {
       throw new ConfigException("feishu.app_secret", "set either app_secret or app_secret_file, not both");
     }
-    if (f.appSecret() != null) {
-      if (f.appSecret().isBlank()) {
-        throw new ConfigException("feishu.app_secret", "is empty");
-      }
+    if (literal) {
       return Secret.of(f.appSecret().strip());
     }
     if (f.appSecretFile() != null) {

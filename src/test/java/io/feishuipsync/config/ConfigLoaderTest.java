@@ -183,6 +183,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void emptySecretFromAnUnsetVariableFallsBackToTheCredential() throws IOException {
+    Files.writeString(dir.resolve("app_secret"), "from-credential");
+    Config c = loader(Map.of("CREDENTIALS_DIRECTORY", dir.toString()))
+        .parse(MINIMAL.replace("${FEISHU_APP_SECRET}", "${FEISHU_APP_SECRET:-}"), dir);
+    assertEquals("from-credential", c.feishu().appSecret().reveal());
+  }
+
+  @Test
   void missingSecretSaysWhereToPutIt() {
     ConfigException e = error(MINIMAL.replace("  app_secret: ${FEISHU_APP_SECRET}\n", ""));
     assertEquals("feishu.app_secret", e.key());

@@ -52,7 +52,9 @@ class PackageIT {
         + caps + " --no-new-privs feishu-ipsync --config /etc/feishu-ipsync/config.yaml " + String.join(" ", args));
   }
 
+  /** Writes the config and starts from an empty state directory and ruleset, so tests do not depend on order. */
   static void configure(String writers) {
+    bed.sh("rm -f /var/lib/feishu-ipsync/* && nft flush ruleset");
     bed.sh("cat > /etc/feishu-ipsync/config.yaml <<'EOF'\n"
         + "feishu:\n  base_url: http://127.0.0.1:18080\n  app_id: cli_packaged\n"
         + "state_dir: /var/lib/feishu-ipsync\nwriters:\n" + writers + "EOF");
@@ -71,6 +73,7 @@ class PackageIT {
   @Test
   void syncIntoTheKernelWorksWithOnlyTheUnitsCapabilitiesAndFailsClearlyWithout() {
     configure("  - type: nftables\n    ports: [443]\n  - type: iptables\n    ports: [443]\n");
+    bed.sh("echo '[\"198.51.100.10\", \"2001:db8::10\"]' > /opt/ips.json");
     CommandResult ok = asService(CAPS, "sync");
     assertEquals(0, ok.exitCode(), ok.stdout() + ok.stderr());
     assertTrue(bed.sh("nft list set inet feishu_ipsync allow_v4").contains("198.51.100.10"));
@@ -81,10 +84,29 @@ class PackageIT {
 
     bed.sh("echo '[\"198.51.100.10\", \"198.51.100.11\", \"2001:db8::10\"]' > /opt/ips.json");
     CommandResult denied = asService("-all", "sync");
+    bed.sh("echo '[\"198.51.100.10\", \"2001:db8::10\"]' > /opt/ips.json");
     assertEquals(5, denied.exitCode(), denied.stdout() + denied.stderr());
     assertTrue(denied.stderr().contains("CAP_NET_ADMIN"), denied.stderr());
     assertEquals(1, denied.stderr().lines().count(), "one line: " + denied.stderr());
     assertFalse(bed.sh("nft list set inet feishu_ipsync allow_v4").contains("198.51.100.11"), "nothing changed");
+  }
+
+  @Test
+  void daemonRunsAsTheUnitRunsItAndStopsCleanlyOnSigterm() {
+    configure("  - type: nftables\n    ports: [443]\n");
+    bed.sh("echo '[\"198.51.100.20\", \"2001:db8::20\"]' > /opt/ips.json");
+    // The daemon syncs at start; SIGTERM after a few seconds must end it with exit 0.
+    CommandResult r = bed.exec("sh", "-c", "mkdir -p /run/credentials/feishu-ipsync"
+        + " && echo " + SECRET + " > /run/credentials/feishu-ipsync/app_secret"
+        + " && chown -R feishu-ipsync /run/credentials/feishu-ipsync"
+        + " && CREDENTIALS_DIRECTORY=/run/credentials/feishu-ipsync timeout --preserve-status -s TERM 8"
+        + " setpriv --reuid=feishu-ipsync --regid=feishu-ipsync --init-groups --inh-caps=" + CAPS
+        + " --ambient-caps=" + CAPS + " --bounding-set=" + CAPS + " --no-new-privs"
+        + " feishu-ipsync --config /etc/feishu-ipsync/config.yaml run");
+    assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().contains("received SIGTERM"), r.stdout());
+    assertFalse(r.stdout().contains(SECRET), "no secret in the daemon log");
+    assertTrue(bed.sh("nft list set inet feishu_ipsync allow_v4").contains("198.51.100.20"));
   }
 
   @Test
