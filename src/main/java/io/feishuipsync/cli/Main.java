@@ -1,6 +1,5 @@
 package io.feishuipsync.cli;
 
-import java.io.PrintStream;
 
 /** The {@code feishu-ipsync} command. */
 public final class Main {

@@ -1,12 +1,13 @@
 package io.feishuipsync.writer;
 
+import static io.feishuipsync.writer.WriterFixtures.converge;
+import static io.feishuipsync.writer.WriterFixtures.ips;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.IpRange;
 import io.feishuipsync.exec.ProcessCommandRunner;
 import io.feishuipsync.writer.file.FileWriterType;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,24 +25,9 @@ class FileWriterTest {
   @TempDir
   Path dir;
 
-  static SortedSet<IpRange> ips(String... s) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (String x : s) {
-      out.add(IpRange.parse(x));
-    }
-    return out;
-  }
-
   Writer writer(String format, List<String> onChange) {
     return new FileWriterType().create(new FileWriterType.Settings(dir.resolve("allow.conf").toString(), format,
         onChange, "10s", null), new WriterContext(new ProcessCommandRunner(), dir, TreeSet::new));
-  }
-
-  void converge(Writer w, SortedSet<IpRange> desired) throws WriterException {
-    Holding h = w.read();
-    if (!h.inSync(desired)) {
-      w.apply(desired, ChangeSet.between(h.entries(), desired));
-    }
   }
 
   @Test

@@ -1,23 +1,18 @@
 package io.feishuipsync.writer.aws;
 
+import static io.feishuipsync.writer.WriterFixtures.converge;
+import static io.feishuipsync.writer.WriterFixtures.ips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.feishuipsync.config.ConfigLoader;
-import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.exec.ProcessCommandRunner;
 import io.feishuipsync.testbed.Testbed;
-import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterException;
-import io.feishuipsync.writer.WriterRegistry;
-import io.feishuipsync.writer.WriterType;
+import io.feishuipsync.writer.WriterFixtures;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -58,33 +53,10 @@ class AwsWritersIT {
     }
   }
 
-  static SortedSet<IpRange> ips(String... s) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (String x : s) {
-      out.add(IpRange.parse(x));
-    }
-    return out;
-  }
-
   static Writer writer(String type, String yaml) throws Exception {
     String full = yaml + "region: eu-west-1\nendpoint: " + bed.motoEndpoint() + "\naccess_key_id: " + KEY_ID
         + "\nsecret_access_key: " + SECRET + "\n";
-    WriterType<?> t = WriterRegistry.find(type).orElseThrow();
-    return create(t, ConfigLoader.mapper().readTree(full));
-  }
-
-  static <C> Writer create(WriterType<C> t, JsonNode node) throws Exception {
-    return t.create(ConfigLoader.mapper().treeToValue(node, t.settingsClass()),
-        new WriterContext(new ProcessCommandRunner(), Path.of("/tmp"), TreeSet::new));
-  }
-
-  static void converge(Writer w, SortedSet<IpRange> list) throws WriterException {
-    w.check();
-    SortedSet<IpRange> desired = w.scope(list);
-    Holding h = w.read();
-    if (!h.inSync(desired)) {
-      w.apply(desired, ChangeSet.between(h.entries(), desired));
-    }
+    return WriterFixtures.writer(type, full, new ProcessCommandRunner());
   }
 
   static String newGroupWithForeignRules() {

@@ -1,12 +1,11 @@
 package io.feishuipsync.writer.aws;
 
+import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterException;
@@ -43,15 +42,6 @@ class AwsWritersTest {
       out.add(IpRange.parse((i < 256 ? "198.51.100." : "203.0.113.") + (i % 256)));
     }
     return out;
-  }
-
-  static void converge(Writer w, SortedSet<IpRange> list) throws WriterException {
-    w.check();
-    SortedSet<IpRange> desired = w.scope(list);
-    Holding h = w.read();
-    if (!h.inSync(desired)) {
-      w.apply(desired, ChangeSet.between(h.entries(), desired));
-    }
   }
 
   @Test

@@ -1,10 +1,10 @@
 package io.feishuipsync.writer.aws;
 
+import static io.feishuipsync.writer.WriterFixtures.ips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.AddressSource;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.core.IpRange;
@@ -16,14 +16,12 @@ import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.testbed.Testbed;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterContext;
-import io.feishuipsync.writer.nftables.NftablesWriterType;
+import io.feishuipsync.writer.WriterFixtures;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,21 +51,11 @@ class MixedWritersIT {
     }
   }
 
-  static SortedSet<IpRange> ips(String... s) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (String x : s) {
-      out.add(IpRange.parse(x));
-    }
-    return out;
-  }
-
   @Test
   void failingAwsWriterLeavesKernelAppliedSnapshotKeptAndIsRepairedNextRun() throws Exception {
     SortedSet<IpRange>[] list = new SortedSet[] {ips("198.51.100.10", "198.51.100.11")};
     AddressSource source = () -> new SourceList(list[0], "test", Instant.now(), 2);
-    Writer nft = new NftablesWriterType().create(ConfigLoader.mapper().treeToValue(
-        ConfigLoader.mapper().readTree("ports: [443]"), NftablesWriterType.Settings.class),
-        new WriterContext(bed.runner(), state, TreeSet::new));
+    Writer nft = WriterFixtures.writer("nftables", "ports: [443]", bed.runner());
     FakeEc2 ec2 = new FakeEc2();
     String group = ec2.addGroup("sg-0aaaaaaaaaaaaaaaa");
     Writer sg = new SecurityGroupWriter(List.of(group), List.of(new PortRange(443, 443)), "tcp", "feishu-ipsync", 60,

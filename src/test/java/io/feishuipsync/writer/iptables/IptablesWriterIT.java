@@ -1,13 +1,14 @@
 package io.feishuipsync.writer.iptables;
 
+import static io.feishuipsync.writer.WriterFixtures.converge;
+import static io.feishuipsync.writer.WriterFixtures.ips;
+import static io.feishuipsync.writer.WriterFixtures.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.feishuipsync.config.ConfigException;
-import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.exec.CommandRunner;
@@ -15,9 +16,7 @@ import io.feishuipsync.testbed.PacketProbe;
 import io.feishuipsync.testbed.Testbed;
 import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -52,30 +51,8 @@ class IptablesWriterIT {
         + " ipset destroy 2>/dev/null || true");
   }
 
-  static SortedSet<IpRange> ips(String... s) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (String x : s) {
-      out.add(IpRange.parse(x));
-    }
-    return out;
-  }
-
-  static Writer writer(String yaml, CommandRunner runner) throws Exception {
-    JsonNode node = ConfigLoader.mapper().readTree(yaml);
-    return new IptablesWriterType().create(ConfigLoader.mapper().treeToValue(node, IptablesWriterType.Settings.class),
-        new WriterContext(runner, Path.of("/tmp"), TreeSet::new));
-  }
-
   static Writer defaultWriter() throws Exception {
-    return writer("ports: [443]\n", bed.runner());
-  }
-
-  static void converge(Writer w, SortedSet<IpRange> desired) throws WriterException {
-    w.check();
-    Holding h = w.read();
-    if (!h.inSync(desired)) {
-      w.apply(desired, ChangeSet.between(h.entries(), desired));
-    }
+    return writer("iptables", "ports: [443]\n", bed.runner());
   }
 
   /** Both sets' members as {@code ipset list} prints them, read independently of the writer. */
@@ -130,7 +107,7 @@ class IptablesWriterIT {
     }
     AtomicInteger processes = new AtomicInteger();
     CommandRunner real = bed.runner();
-    Writer w = writer("ports: [443]\n", (argv, stdin, timeout) -> {
+    Writer w = writer("iptables", "ports: [443]\n", (argv, stdin, timeout) -> {
       processes.incrementAndGet();
       return real.run(argv, stdin, timeout);
     });
@@ -199,7 +176,7 @@ class IptablesWriterIT {
   void hostileNamesAreRejectedInConfig() {
     for (String yaml : List.of("ports: [443]\nchain: 'X -j ACCEPT'\n", "ports: [443]\njump_from: OUTPUT\n",
         "ports: [443]\nchain: INPUT\n", "ports: ['443 -j ACCEPT']\n", "ports: [443]\nset_name: \"a\\nflush\"\n")) {
-      assertThrows(ConfigException.class, () -> writer(yaml, bed.runner()), yaml);
+      assertThrows(ConfigException.class, () -> writer("iptables", yaml, bed.runner()), yaml);
     }
   }
 
@@ -236,7 +213,7 @@ class IptablesWriterIT {
 
   @Test
   void missingDockerUserChainIsAClearErrorBeforeAnyChange() throws Exception {
-    Writer w = writer("ports: [443]\njump_from: DOCKER-USER\n", bed.runner());
+    Writer w = writer("iptables", "ports: [443]\njump_from: DOCKER-USER\n", bed.runner());
     WriterException e = assertThrows(WriterException.class, w::check);
     assertTrue(e.getMessage().contains("DOCKER-USER does not exist"), e.getMessage());
     assertFalse(bed.sh("ipset list -n").contains("feishu"), "nothing was created");
@@ -249,7 +226,7 @@ class IptablesWriterIT {
       wrapped.addAll(argv);
       return bed.runner().run(wrapped, stdin, timeout);
     };
-    WriterException e = assertThrows(WriterException.class, writer("ports: [443]\n", noCap)::check);
+    WriterException e = assertThrows(WriterException.class, writer("iptables", "ports: [443]\n", noCap)::check);
     assertTrue(e.getMessage().contains("CAP_NET_ADMIN"), e.getMessage());
   }
 }

@@ -1,5 +1,8 @@
 package io.feishuipsync.writer.nftables;
 
+import static io.feishuipsync.writer.WriterFixtures.converge;
+import static io.feishuipsync.writer.WriterFixtures.ips;
+import static io.feishuipsync.writer.WriterFixtures.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.exec.CommandRunner;
@@ -15,9 +17,7 @@ import io.feishuipsync.testbed.PacketProbe;
 import io.feishuipsync.testbed.Testbed;
 import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -50,31 +50,8 @@ class NftablesWriterIT {
     bed.sh("nft flush ruleset");
   }
 
-  static SortedSet<IpRange> ips(String... s) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (String x : s) {
-      out.add(IpRange.parse(x));
-    }
-    return out;
-  }
-
-  static Writer writer(String yaml, CommandRunner runner) throws Exception {
-    JsonNode node = ConfigLoader.mapper().readTree(yaml);
-    NftablesWriterType type = new NftablesWriterType();
-    return type.create(ConfigLoader.mapper().treeToValue(node, NftablesWriterType.Settings.class),
-        new WriterContext(runner, Path.of("/tmp"), TreeSet::new));
-  }
-
   static Writer fullWriter() throws Exception {
-    return writer("ports: [443]\n", bed.runner());
-  }
-
-  static void converge(Writer w, SortedSet<IpRange> desired) throws WriterException {
-    w.check();
-    Holding h = w.read();
-    if (!h.inSync(desired)) {
-      w.apply(desired, ChangeSet.between(h.entries(), desired));
-    }
+    return writer("nftables", "ports: [443]\n", bed.runner());
   }
 
   /** The set's elements as the kernel lists them, read independently of the writer. */
@@ -117,7 +94,7 @@ class NftablesWriterIT {
   void secondRunWithTheSameListRunsNoTransaction() throws Exception {
     AtomicInteger transactions = new AtomicInteger();
     CommandRunner counting = countingTransactions(transactions);
-    Writer w = writer("ports: [443]\n", counting);
+    Writer w = writer("nftables", "ports: [443]\n", counting);
     converge(w, ips("198.51.100.10"));
     converge(w, ips("198.51.100.10"));
     assertEquals(1, transactions.get());
@@ -133,7 +110,7 @@ class NftablesWriterIT {
       big.add(IpRange.parse("2001:db8::" + Integer.toHexString(i / 65536 + 1) + ":" + Integer.toHexString(i % 65536)));
     }
     AtomicInteger transactions = new AtomicInteger();
-    Writer w = writer("ports: [443]\n", countingTransactions(transactions));
+    Writer w = writer("nftables", "ports: [443]\n", countingTransactions(transactions));
     converge(w, big);
     assertEquals(1, transactions.get(), "one nft process for the whole list");
     assertEquals(big, kernelHolds());
@@ -142,7 +119,7 @@ class NftablesWriterIT {
   @Test
   void rejectedTransactionLeavesThePreviousSetIntact() throws Exception {
     bed.sh("nft add table inet ops && nft add chain inet ops in '{ type filter hook input priority 0; }'");
-    Writer w = writer("mode: sets_only\ntable: ops\n", bed.runner());
+    Writer w = writer("nftables", "mode: sets_only\ntable: ops\n", bed.runner());
     converge(w, ips("198.51.100.10", "2001:db8::10"));
     assertEquals(ips("198.51.100.10"), kernelSet("ops", "allow_v4"));
 
@@ -215,14 +192,14 @@ class NftablesWriterIT {
   void hostileNamesAreRejectedInConfig() {
     for (String yaml : new String[] {"ports: [443]\ntable: 'x; flush ruleset'\n", "ports: [443]\nchain: 'a}'\n",
         "ports: ['443; flush ruleset']\n", "ports: [443]\nset_v4: \"a\\nflush ruleset\"\n"}) {
-      assertThrows(io.feishuipsync.config.ConfigException.class, () -> writer(yaml, bed.runner()), yaml);
+      assertThrows(io.feishuipsync.config.ConfigException.class, () -> writer("nftables", yaml, bed.runner()), yaml);
     }
   }
 
   @Test
   void packetsFromListedHostsPassAndOthersAreDroppedOnIpv4AndIpv6() throws Exception {
     PacketProbe probe = PacketProbe.setUp(bed);
-    Writer w = writer("ports: [443]\n", bed.runner());
+    Writer w = writer("nftables", "ports: [443]\n", bed.runner());
     converge(w, ips(PacketProbe.LISTED_V4, PacketProbe.LISTED_V6));
     Map<String, Boolean> seen = probe.reachability();
     assertEquals(PacketProbe.expect(true, false, true, true), seen);
@@ -234,7 +211,7 @@ class NftablesWriterIT {
 
   @Test
   void missingNftIsAClearErrorBeforeAnyChange() throws Exception {
-    Writer w = writer("ports: [443]\nnft: /usr/sbin/nft-missing\n", bed.runner());
+    Writer w = writer("nftables", "ports: [443]\nnft: /usr/sbin/nft-missing\n", bed.runner());
     WriterException e = assertThrows(WriterException.class, w::check);
     assertTrue(e.getMessage().contains("nft-missing"), e.getMessage());
     assertTrue(e.getMessage().contains("install the nftables package"), e.getMessage());
@@ -248,7 +225,7 @@ class NftablesWriterIT {
       wrapped.addAll(argv);
       return bed.runner().run(wrapped, stdin, timeout);
     };
-    Writer w = writer("ports: [443]\n", noCap);
+    Writer w = writer("nftables", "ports: [443]\n", noCap);
     WriterException e = assertThrows(WriterException.class, w::check);
     assertTrue(e.getMessage().contains("CAP_NET_ADMIN"), e.getMessage());
   }

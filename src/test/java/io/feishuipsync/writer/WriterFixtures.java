@@ -1,0 +1,43 @@
+package io.feishuipsync.writer;
+
+import io.feishuipsync.config.ConfigLoader;
+import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.exec.CommandRunner;
+import java.nio.file.Path;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/** What writer tests share: address sets, writers built from YAML as the config builds them, one converge step. */
+public final class WriterFixtures {
+
+  private WriterFixtures() {}
+
+  public static SortedSet<IpRange> ips(String... s) {
+    TreeSet<IpRange> out = new TreeSet<>();
+    for (String x : s) {
+      out.add(IpRange.parse(x));
+    }
+    return out;
+  }
+
+  /** A writer of registered {@code type} from the YAML of its settings, running commands with {@code runner}. */
+  public static Writer writer(String type, String yaml, CommandRunner runner) throws Exception {
+    return create(WriterRegistry.find(type).orElseThrow(), yaml, runner);
+  }
+
+  private static <C> Writer create(WriterType<C> t, String yaml, CommandRunner runner) throws Exception {
+    C settings = ConfigLoader.mapper().treeToValue(ConfigLoader.mapper().readTree(yaml), t.settingsClass());
+    return t.create(settings, new WriterContext(runner, Path.of("/tmp"), TreeSet::new));
+  }
+
+  /** What one sync does to one writer: check, read back, apply when the target differs. */
+  public static void converge(Writer w, SortedSet<IpRange> list) throws WriterException {
+    w.check();
+    SortedSet<IpRange> desired = w.scope(list);
+    Holding h = w.read();
+    if (!h.inSync(desired)) {
+      w.apply(desired, ChangeSet.between(h.entries(), desired));
+    }
+  }
+}
