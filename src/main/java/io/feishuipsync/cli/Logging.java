@@ -13,8 +13,11 @@ import org.slf4j.LoggerFactory;
 /** Sets up Logback from the config: one line per event, text or JSON, to stdout (journald) or stderr. */
 final class Logging {
 
-  /** Loggers that could print credentials (HttpClient's headers and wire) stay at WARN whatever the level. */
-  private static final String[] QUIET = {"org.apache.hc", "org.quartz"};
+  /**
+   * Loggers that could print credentials (HttpClient's headers and wire, the AWS SDK's signed requests) stay at WARN
+   * whatever the level; Quartz is only noisy.
+   */
+  private static final String[] QUIET = {"org.apache.hc", "software.amazon.awssdk", "org.quartz"};
 
   private Logging() {}
 

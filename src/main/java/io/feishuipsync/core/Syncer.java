@@ -50,7 +50,12 @@ public final class Syncer {
       try {
         store.saveStatus(StatusDocument.update(store.loadStatus(), result, clock.instant()));
       } catch (IOException e) {
-        log.error("cannot record the run's status in {}: {}", store.dir(), e.getMessage());
+        // A failed run has already said what went wrong, most often this same disk: one line is enough.
+        if (result.outcome() == SyncResult.Outcome.SUCCESS) {
+          log.error("cannot record the run's status in {}: {}", store.dir(), e.getMessage());
+        } else {
+          log.debug("cannot record the run's status in {}: {}", store.dir(), e.getMessage());
+        }
       }
     }
     return result;

@@ -12,13 +12,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Runs real processes, without a shell, with a clean locale so that output is parseable. */
+/**
+ * Runs real processes, without a shell. Children get a minimal environment (PATH and the C locale): nothing the
+ * daemon was started with, such as a secret passed in a variable, reaches them.
+ */
 public final class ProcessCommandRunner implements CommandRunner {
 
   @Override
   public CommandResult run(List<String> argv, byte[] stdin, Duration timeout)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(argv);
+    String path = pb.environment().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    pb.environment().clear();
+    pb.environment().put("PATH", path);
     pb.environment().put("LC_ALL", "C");
     Process p;
     try {

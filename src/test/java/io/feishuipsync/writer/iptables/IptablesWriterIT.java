@@ -212,6 +212,26 @@ class IptablesWriterIT {
   }
 
   @Test
+  void missingIptablesOrIpsetIsAClearErrorBeforeAnyChange() throws Exception {
+    SortedSet<IpRange> list = ips("192.0.2.1", "2001:db8::1");
+    converge(defaultWriter(), list);
+    for (String program : List.of("ipset", "iptables", "ip6tables")) {
+      String path = bed.sh("command -v " + program).strip();
+      bed.sh("mv " + path + " " + path + ".hidden");
+      try {
+        WriterException e = assertThrows(WriterException.class, defaultWriter()::check);
+        assertTrue(e.getMessage().contains(program + " is not available"), e.getMessage());
+        assertTrue(e.getMessage().contains("install the " + (program.equals("ipset") ? "ipset" : "iptables")
+            + " package"), e.getMessage());
+      } finally {
+        bed.sh("mv " + path + ".hidden " + path);
+      }
+      assertEquals(list, kernelHolds(), "nothing changed without " + program);
+      assertEquals(1, jumps("iptables", "INPUT"));
+    }
+  }
+
+  @Test
   void missingDockerUserChainIsAClearErrorBeforeAnyChange() throws Exception {
     Writer w = writer("iptables", "ports: [443]\njump_from: DOCKER-USER\n", bed.runner());
     WriterException e = assertThrows(WriterException.class, w::check);

@@ -1,0 +1,131 @@
+package io.feishuipsync.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.feishuipsync.cli.Cli;
+import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.feishu.FakeFeishu.Fault;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile answers from Feishu, through the whole CLI: each ends in a clear exit code, and the allowlist and state
+ * either stay exactly as they were or hold the complete new list; the next normal run converges.
+ */
+class HostileFeishuTest {
+
+  @TempDir
+  Path dir;
+
+  FakeFeishu feishu;
+  Path config;
+  Path allow;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    feishu = new FakeFeishu();
+    allow = dir.resolve("allow.conf");
+    config = dir.resolve("config.yaml");
+    Files.writeString(config, """
+        feishu:
+          base_url: %s
+          app_id: %s
+          app_secret: ${FEISHU_APP_SECRET}
+          response_timeout: 1s
+          max_attempts: 2
+        state_dir: %s
+        writers:
+          - type: file
+            path: %s
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, dir.resolve("state"), allow));
+    feishu.entries(FakeFeishu.docAddresses(100));
+    assertEquals(0, sync().exit);
+  }
+
+  @AfterEach
+  void tearDown() {
+    feishu.close();
+  }
+
+  record Run(int exit, String err) {}
+
+  Run sync(String... extra) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> args = new ArrayList<>(List.of("--config", config.toString(), "sync"));
+    args.addAll(List.of(extra));
+    int exit = Cli.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true),
+        Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET)::get, args.toArray(String[]::new));
+    return new Run(exit, err.toString(StandardCharsets.UTF_8));
+  }
+
+  String state() throws IOException {
+    return Files.readString(allow) + Files.readString(dir.resolve("state/snapshot.json"));
+  }
+
+  void assertUnchangedThenConverges(String before, Run r, int exit, String message) throws IOException {
+    assertEquals(exit, r.exit, r.err);
+    assertTrue(r.err.contains(message), r.err);
+    assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
+    assertEquals(before, state());
+    feishu.entries(FakeFeishu.docAddresses(101));
+    assertEquals(0, sync().exit, "the next normal run converges");
+    assertEquals(101, Files.readAllLines(allow).stream().filter(l -> !l.startsWith("#")).count());
+  }
+
+  @Test
+  void listShrinkingByNinetyPercentIsRefused() throws IOException {
+    String before = state();
+    feishu.entries(FakeFeishu.docAddresses(10));
+    assertUnchangedThenConverges(before, sync(), 4, "removes 90 of 100");
+  }
+
+  @Test
+  void wholeInternetIsRefused() throws IOException {
+    String before = state();
+    feishu.entries(List.of("0.0.0.0/0"));
+    assertUnchangedThenConverges(before, sync(), 3, "\"0.0.0.0/0\"");
+  }
+
+  @Test
+  void fiftyMegabyteBodyIsRefused() throws IOException {
+    String before = state();
+    feishu.failNextList(Fault.status(200, "{\"code\":0,\"msg\":\"" + "x".repeat(50 * 1024 * 1024) + "\"}"));
+    assertUnchangedThenConverges(before, sync(), 3, "larger than");
+  }
+
+  @Test
+  void serverThatNeverAnswersTimesOut() throws IOException {
+    String before = state();
+    feishu.failNextList(Fault.slow(60_000), Fault.slow(60_000));
+    long start = System.nanoTime();
+    Run r = sync();
+    assertTrue(System.nanoTime() - start < 30_000_000_000L, "bounded by the timeouts");
+    assertUnchangedThenConverges(before, r, 3, "timeout");
+  }
+
+  @Test
+  void hundredThousandEntriesAreApplied() throws IOException {
+    List<String> big = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      big.add("2001:db8:" + Integer.toHexString(i >> 16) + ":" + Integer.toHexString(i & 0xffff) + "::/64");
+    }
+    feishu.entries(big);
+    Run r = sync("--force");
+    assertEquals(0, r.exit, r.err);
+    assertEquals(100_000, Files.readAllLines(allow).stream().filter(l -> !l.startsWith("#")).count());
+    assertFalse(Files.readString(allow).contains("198.51.100."));
+  }
+}

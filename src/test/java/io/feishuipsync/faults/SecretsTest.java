@@ -1,0 +1,150 @@
+package io.feishuipsync.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.feishuipsync.cli.Cli;
+import io.feishuipsync.feishu.FakeFeishu;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full sync with every secret set (app secret, bot and webhook secrets, AWS keys) at debug level: none of them,
+ * nor the tenant token, appears in stdout, stderr, the log, status, the state files, or the command line of any
+ * process the sync starts.
+ */
+class SecretsTest {
+
+  static final String BOT_SECRET = "bot-secret-QWERTY-123";
+  static final String HOOK_SECRET = "hook-secret-ASDFGH-456";
+  static final String AWS_KEY_ID = "AKIAZZZZZZZZZZZZZZZZ";
+  static final String AWS_SECRET = "aws-secret-ZXCVBN/789+abc";
+  static final List<String> SECRETS = List.of(FakeFeishu.APP_SECRET, BOT_SECRET, HOOK_SECRET, AWS_SECRET,
+      AWS_KEY_ID, "-token");
+
+  @TempDir
+  Path dir;
+
+  FakeFeishu feishu;
+  HttpServer hooks;
+
+  @BeforeEach
+  void start() throws IOException {
+    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(60));
+    hooks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    hooks.createContext("/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      byte[] ok = "{\"code\":0}".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, ok.length);
+      ex.getResponseBody().write(ok);
+      ex.close();
+    });
+    hooks.start();
+  }
+
+  @AfterEach
+  void stop() {
+    feishu.close();
+    hooks.stop(0);
+  }
+
+  String config(boolean withAws) {
+    String hook = "http://127.0.0.1:" + hooks.getAddress().getPort();
+    return """
+        feishu:
+          base_url: %s
+          app_id: %s
+          app_secret: ${FEISHU_APP_SECRET}
+        state_dir: %s
+        logging:
+          level: trace
+        notify:
+          feishu_bot:
+            url: %s/open-apis/bot/v2/hook/tok
+            secret: ${BOT_SECRET}
+          webhook:
+            url: %s/hook
+            secret: ${HOOK_SECRET}
+        writers:
+          - type: file
+            path: %s
+            on_change: ["/bin/sh", "-c", "cat /proc/$PPID/cmdline /proc/$$/cmdline > %s; env > %s"]
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, dir.resolve("state"), hook, hook,
+        dir.resolve("allow.conf"), dir.resolve("cmdlines"), dir.resolve("child-env"))
+        + (withAws ? """
+          - type: aws-prefix-list
+            region: eu-west-1
+            endpoint: http://127.0.0.1:9
+            access_key_id: ${AWS_KEY_ID}
+            secret_access_key: ${AWS_SECRET}
+            prefix_list_id: pl-0123456789abcdef0
+        """ : "");
+  }
+
+  String run(String yaml, String... args) throws IOException {
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, yaml);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream realErr = System.err;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try {
+      List<String> argv = new ArrayList<>(List.of("-v", "--config", config.toString()));
+      argv.addAll(List.of(args));
+      Cli.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+          Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET, "BOT_SECRET", BOT_SECRET, "HOOK_SECRET", HOOK_SECRET,
+              "AWS_KEY_ID", AWS_KEY_ID, "AWS_SECRET", AWS_SECRET)::get, argv.toArray(String[]::new));
+    } finally {
+      System.setErr(realErr);
+    }
+    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)
+        + log.toString(StandardCharsets.UTF_8);
+  }
+
+  static void assertNoSecret(String where, String text) {
+    for (String s : SECRETS) {
+      assertFalse(text.contains(s), "'" + s + "' appears in " + where);
+    }
+  }
+
+  @Test
+  void noSecretAnywhere() throws IOException {
+    String printed = run(config(false), "sync");
+    assertTrue(printed.contains("DEBUG"), "debug logging was on");
+    assertTrue(printed.contains("notified webhook at 127.0.0.1"), printed);
+    String cmdlines = Files.readString(dir.resolve("cmdlines"));
+    assertTrue(cmdlines.contains("sh"), "the on_change command ran");
+    assertNoSecret("the output and log of a sync", printed);
+    assertNoSecret("the command lines of the daemon and its child", cmdlines);
+    assertNoSecret("the environment of the child", Files.readString(dir.resolve("child-env")));
+
+    String failing = run(config(true), "sync");
+    assertTrue(failing.contains("aws-prefix-list"), failing);
+    assertNoSecret("the output and log of a sync whose AWS writer fails", failing);
+
+    assertNoSecret("status", run(config(true), "status") + run(config(true), "status", "--output", "json"));
+    assertNoSecret("check-config", run(config(true), "check-config", "--online"));
+    try (var files = Files.walk(dir.resolve("state"))) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        assertNoSecret(p.toString(), Files.readString(p));
+      }
+    }
+    assertNoSecret("the allowlist", Files.readString(dir.resolve("allow.conf")));
+  }
+}
