@@ -1,8 +1,11 @@
 """Plays Feishu inside a testbed container, on loopback: a token for the right secret, then the list
-read from the JSON file named on the command line (re-read on every request, so a test can change it)."""
+read from the JSON file named on the command line (re-read on every request, so a test can change it). While
+/opt/delay exists, each listing answer waits that many seconds first."""
 import json
+import os
 import sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT, LIST_FILE, SECRET = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 
@@ -29,9 +32,12 @@ class Feishu(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.headers.get("Authorization") != "Bearer t-testbed":
             return self.answer(400, {"code": 99991663, "msg": "invalid token"})
+        if os.path.exists("/opt/delay"):
+            with open("/opt/delay") as f:
+                time.sleep(float(f.read()))
         with open(LIST_FILE) as f:
             entries = json.load(f)
         self.answer(200, {"code": 0, "msg": "success", "data": {"ip_list": entries, "has_more": False}})
 
 
-HTTPServer(("127.0.0.1", PORT), Feishu).serve_forever()
+ThreadingHTTPServer(("127.0.0.1", PORT), Feishu).serve_forever()

@@ -135,7 +135,7 @@ public final class Syncer {
 
       boolean allOk = true;
       for (int i = 0; i < writers.size(); i++) {
-        WriterResult r = applyOne(writers.get(i), holdings.get(i), desired);
+        WriterResult r = applyOne(writers.get(i), holdings.get(i), desired, loaded.snapshot());
         allOk &= r.outcome() != WriterResult.Outcome.FAILED;
         results.add(r);
       }
@@ -160,7 +160,8 @@ public final class Syncer {
           + " entries, " + change, true);
     }
 
-    private WriterResult applyOne(Writer w, Holding holding, SortedSet<IpRange> list) {
+    private WriterResult applyOne(Writer w, Holding holding, SortedSet<IpRange> list,
+        Optional<Snapshot> lastApplied) {
       SortedSet<IpRange> desired = w.scope(list);
       ChangeSet c = ChangeSet.between(holding.entries(), desired);
       if (holding.inSync(desired)) {
@@ -170,14 +171,7 @@ public final class Syncer {
         return new WriterResult(w.name(), WriterResult.Outcome.WOULD_CHANGE, holding.entries().size(),
             c.added().size(), c.removed().size(), holding.drift(), null);
       }
-      for (String d : holding.drift()) {
-        // A target that holds nothing yet is being created, not repaired.
-        if (holding.entries().isEmpty()) {
-          log.info("{}: {}; creating it", w.name(), d);
-        } else {
-          log.warn("{}: drift: {}; repairing", w.name(), d);
-        }
-      }
+      reportDrift(w, holding, lastApplied.map(s -> w.scope(s.entries())));
       try {
         w.apply(desired, c);
         log.info("{}: now holds {} entries ({})", w.name(), desired.size(), c);
@@ -191,6 +185,27 @@ public final class Syncer {
         log.error("{}: unexpected failure", w.name(), e);
         return new WriterResult(w.name(), WriterResult.Outcome.FAILED, holding.entries().size(), 0, 0,
             holding.drift(), w.name() + ": unexpected " + e);
+      }
+    }
+
+    /**
+     * Warns about what someone else changed in the writer's target since the last sync left it holding
+     * {@code left}. An empty target with no earlier sync is being created, which is not news.
+     */
+    private void reportDrift(Writer w, Holding holding, Optional<SortedSet<IpRange>> left) {
+      boolean created = holding.entries().isEmpty() && left.map(SortedSet::isEmpty).orElse(true);
+      for (String d : holding.drift()) {
+        if (created) {
+          log.info("{}: {}; creating it", w.name(), d);
+        } else {
+          log.warn("{}: drift: {}; repairing", w.name(), d);
+        }
+      }
+      if (left.isPresent() && !holding.entries().equals(left.get())) {
+        ChangeSet meddled = ChangeSet.between(left.get(), holding.entries());
+        log.warn("{}: drift: holds {} entries the last sync did not write and lacks {} it did (changed by someone"
+            + " else, or by a run that could not save its state); repairing", w.name(), meddled.added().size(),
+            meddled.removed().size());
       }
     }
 

@@ -79,10 +79,24 @@ class SyncerTest {
     syncer.runOnce(NORMAL);
     a.held.clear();
     a.held.add(IpRange.parse("203.0.113.66"));
-    SyncResult r = syncer.runOnce(NORMAL);
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        Syncer.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    logger.addAppender(seen);
+    SyncResult r;
+    try {
+      r = syncer.runOnce(NORMAL);
+    } finally {
+      logger.detachAppender(seen);
+    }
     assertEquals(SyncResult.Outcome.SUCCESS, r.outcome());
     assertEquals(source.list, a.held);
     assertEquals(WriterResult.Outcome.UNCHANGED, r.writers().get(1).outcome());
+    assertTrue(seen.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+        && e.getFormattedMessage().contains("holds 1 entries the last sync did not write and lacks 2 it did")),
+        seen.list.toString());
   }
 
   @Test

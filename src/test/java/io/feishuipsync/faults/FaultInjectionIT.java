@@ -54,7 +54,7 @@ class FaultInjectionIT {
   @BeforeEach
   void clean() {
     bed.sh("umount /var/lib/feishu-ipsync 2>/dev/null; rm -rf /var/lib/feishu-ipsync/* /var/lib/feishu-ipsync/.[!.]*;"
-        + " nft flush ruleset");
+        + " rm -f /opt/delay; nft flush ruleset");
   }
 
   /** Writes a candidate list of {@code n} addresses from 198.18.0.0/15 starting at {@code from}, as /opt/NAME. */
@@ -145,5 +145,53 @@ class FaultInjectionIT {
       assertTrue(r.stderr().contains("snapshot"), "reported: " + r.stderr());
       check("a.json");
     }
+  }
+
+  @Test
+  void firewallChangedBySomeoneElseIsRepairedAndLogged() {
+    list("a.json", 1, 20);
+    bed.sh("cp /opt/a.json /opt/ips.json && " + SYNC + " sync >/dev/null");
+    String[] meddling = {"nft flush ruleset", "nft delete chain inet feishu_ipsync filter",
+        "nft add element inet feishu_ipsync allow_v4 '{ 203.0.113.99 }'",
+        "nft delete element inet feishu_ipsync allow_v4 '{ 198.18.0.5 }'"};
+    for (String change : meddling) {
+      bed.sh(change);
+      CommandResult r = bed.exec("sh", "-c", SYNC + " sync");
+      assertEquals(0, r.exitCode(), change + ": " + r.stdout() + r.stderr());
+      assertTrue(r.stderr().contains("WARN") && r.stderr().contains("drift") && r.stderr().contains("repairing"),
+          change + " is logged: " + r.stderr());
+      assertEquals("kernel=a.json snapshot=a.json", check("a.json").replaceAll(" history=\\d+", ""), change);
+      CommandResult again = bed.exec("sh", "-c", SYNC + " sync");
+      assertFalse(again.stderr().contains("drift"), "repaired for good: " + again.stderr());
+    }
+  }
+
+  @Test
+  void sigtermDuringASyncLetsItFinishExitsZeroAndRulesStay() {
+    list("a.json", 1, 500);
+    list("b.json", 250, 500);
+    bed.sh("cp /opt/a.json /opt/ips.json && " + SYNC + " sync >/dev/null");
+    bed.sh("echo 1.0 > /opt/delay");
+    Random random = new Random(1124);
+    int midSync = 0;
+    for (int i = 0; i < 10; i++) {
+      bed.sh("cp /opt/" + (i % 2 == 0 ? "b.json" : "a.json") + " /opt/ips.json");
+      int delay = random.nextInt(1200);
+      CommandResult r = bed.exec("sh", "-c", SYNC + " run >/tmp/daemon.log 2>&1 & pid=$!;"
+          + " until grep -q 'daemon started' /tmp/daemon.log; do sleep 0.05; done; sleep " + (delay / 1000.0) + ";"
+          + " kill -TERM $pid; wait $pid; echo exit=$?; cat /tmp/daemon.log");
+      assertTrue(r.stdout().contains("exit=0"), r.stdout());
+      String log = r.stdout();
+      assertTrue(log.contains("firewall rules stay in place") && log.contains("stopped"), log);
+      int stopping = log.indexOf("stopping:");
+      int synced = log.indexOf("sync success");
+      if (synced > stopping) {
+        midSync++;
+      }
+      check("a.json", "b.json");
+    }
+    assertTrue(midSync >= 5, "most signals arrived during a sync: " + midSync);
+    bed.sh("rm /opt/delay; cp /opt/b.json /opt/ips.json && " + SYNC + " sync --force >/dev/null");
+    assertEquals("kernel=b.json snapshot=b.json", check("a.json", "b.json").replaceAll(" history=\\d+", ""));
   }
 }

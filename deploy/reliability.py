@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Writes docs/reliability.md: every promise of the fault-injection suite and the security review, the tests that
+prove it, and how those tests fared in the last `mvn verify` (read from target/surefire-reports and
+target/failsafe-reports). Run after `bash .ci/run` (or `mvn verify`): python3 deploy/reliability.py"""
+import datetime
+import glob
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# (case, tests): a test is Class#method; a parameterized method counts all its invocations.
+CASES = [
+    ("Fault injection", None),
+    ("`kill -9` of the packaged CLI at 50 random moments of a 3,000-address nftables sync: the kernel and the snapshot "
+     "each hold one complete list, no temporary files remain, the next run converges",
+     ["FaultInjectionIT#killNineAtRandomMomentsNeverLeavesAMix",
+      "StateStoreTest#failureBetweenTempWriteAndRenameLeavesOldSnapshot",
+      "StateStoreTest#leftoverTempFileFromACrashIsIgnored"]),
+    ("State directory on a full tmpfs: one-line error, exit 1, old snapshot whole, the next run converges",
+     ["FaultInjectionIT#fullStateDirectoryFailsClearlyAndTheNextRunConverges"]),
+    ("State directory read-only: one-line error before any firewall change, the next run converges",
+     ["FaultInjectionIT#readOnlyStateDirectoryFailsBeforeAnyChange"]),
+    ("Corrupt, truncated and foreign snapshot files: reported, treated as unknown, replaced after a good apply",
+     ["FaultInjectionIT#corruptSnapshotIsReportedAndReplaced",
+      "StateStoreTest#corruptTruncatedAndForeignSnapshotsAreUnknownNotFatal",
+      "SyncerTest#corruptSnapshotIsReplacedAfterSuccessfulApply",
+      "SyncerTest#unusableSnapshotFallsBackToWhatWritersHoldForTheGuard"]),
+    ("Hostile Feishu answers: malformed JSON, missing or non-string entries, invalid entries (hostname, /33, "
+     "0.0.0.0/0, ::/0, empty, spaces, `;`), empty list",
+     ["FeishuClientTest#malformedJsonIsInvalidAndNotRetried", "FeishuClientTest#missingIpListIsInvalid",
+      "FeishuClientTest#nonStringEntryIsInvalid", "IpRangeTest#rejectsAnythingButAStrictAddressOrPrefix",
+      "FeishuClientTest#emptyListIsReturnedForTheGuardsToJudge", "PlanTest#emptyListIsRefusedEvenWhenForced",
+      "SyncerTest#emptyListIsRefusedAndNothingChanges"]),
+    ("Hostile paging: repeated or missing `page_token`, more pages than the cap, bad paging parameter",
+     ["FeishuClientTest#repeatedPageTokenIsAnErrorNotALoop", "FeishuClientTest#hasMoreWithoutPageTokenIsAnError",
+      "FeishuClientTest#tooManyPagesIsAnError", "FeishuClientTest#invalidPagingParameterIsNotRetried"]),
+    ("Tokens and credentials: token rejected mid-listing, rejected twice, wrong secret, missing scope",
+     ["FeishuClientTest#tokenExpiringMidListingGetsANewTokenAndRestartsFromPageOne",
+      "FeishuClientTest#tokenRejectedTwiceIsAnError", "FeishuClientTest#wrongSecretIsAClearErrorWithoutRetry",
+      "FeishuClientTest#missingScopeNamesThePermission", "CliSyncTest#tokenExpiringMidListingStillSucceeds"]),
+    ("Rate limits and server errors: waited out, retried with bounded backoff, then a clear error",
+     ["FeishuClientTest#rateLimitWaitsAsTheResetHeaderSays", "FeishuClientTest#rateLimitWaitIsBounded",
+      "FeishuClientTest#serverErrorThenSuccessIsRetriedWithBackoff",
+      "FeishuClientTest#serverErrorForeverGivesUpAfterMaxAttempts", "FeishuClientTest#totalRetryTimeIsBounded",
+      "FeishuClientTest#unreachableServerFailsAfterRetries"]),
+    ("A list that shrinks by 90%: refused (exit 4), nothing changes, the next normal run converges",
+     ["HostileFeishuTest#listShrinkingByNinetyPercentIsRefused", "PlanTest#shrinkBeyondLimitIsRefused"]),
+    ("A list of 0.0.0.0/0: invalid (exit 3), nothing changes",
+     ["HostileFeishuTest#wholeInternetIsRefused"]),
+    ("A list of 100,000 entries: fetched over 2,000 pages and applied",
+     ["HostileFeishuTest#hundredThousandEntriesAreApplied", "NftablesWriterIT#tenThousandEntriesApplyInOneTransaction",
+      "IptablesWriterIT#tenThousandEntriesApplyInOneRestorePerTool"]),
+    ("A 50 MB response body: refused at the size cap (exit 3), nothing changes",
+     ["HostileFeishuTest#fiftyMegabyteBodyIsRefused", "FeishuClientTest#oversizedAnswerIsRefused"]),
+    ("A server that never answers: bounded by the timeouts (exit 3), nothing changes",
+     ["HostileFeishuTest#serverThatNeverAnswersTimesOut", "FeishuClientTest#serverSlowerThanTheTimeoutFails"]),
+    ("`nft`, `iptables`, `ip6tables` or `ipset` missing: a clear error naming the package, before any change",
+     ["NftablesWriterIT#missingNftIsAClearErrorBeforeAnyChange",
+      "IptablesWriterIT#missingIptablesOrIpsetIsAClearErrorBeforeAnyChange",
+      "FileWriterTest#missingOnChangeProgramIsAClearFailure"]),
+    ("CAP_NET_ADMIN missing: a clear error before any change; the unit's capabilities are enough",
+     ["NftablesWriterIT#missingCapabilityIsAClearErrorBeforeAnyChange",
+      "IptablesWriterIT#missingCapabilityIsAClearErrorBeforeAnyChange",
+      "PackageIT#syncIntoTheKernelWorksWithOnlyTheUnitsCapabilitiesAndFailsClearlyWithout"]),
+    ("Someone else changes the firewall between runs (flush, delete chain or rule, add or delete a member, "
+     "destroy a set, revoke an AWS rule): logged as drift and repaired",
+     ["FaultInjectionIT#firewallChangedBySomeoneElseIsRepairedAndLogged",
+      "NftablesWriterIT#flushedRulesetIsRecreatedOnTheNextRun",
+      "NftablesWriterIT#deletedRuleAndDeletedMemberAreRestored",
+      "IptablesWriterIT#deletedJumpChainAndMemberAreRestored",
+      "IptablesWriterIT#flushedRulesAndDestroyedSetsAreRecreated",
+      "AwsWritersIT#ruleRemovedBySomeoneElseIsRestored", "SyncerTest#writerChangedBySomeoneElseIsRepaired"]),
+    ("A failing writer: the others keep their change, the snapshot is kept, the next run repairs",
+     ["MixedWritersIT#failingAwsWriterLeavesKernelAppliedSnapshotKeptAndIsRepairedNextRun",
+      "SyncerTest#failingApplyKeepsSnapshotAndNextRunRepairs", "SyncerTest#failingCheckAppliesNothingAnywhere",
+      "NftablesWriterIT#rejectedTransactionLeavesThePreviousSetIntact",
+      "IptablesWriterIT#failedIpsetRestoreLeavesTheLiveSetIntact"]),
+    ("Two instances started at once: one runs, the other refuses",
+     ["DaemonProcessIT#daemonSyncsAtStartRefusesASecondInstanceAndStopsCleanlyOnSigterm",
+      "CliSyncTest#concurrentSyncIsRefused", "StateStoreTest#secondLockOnTheSameStateDirIsRefused"]),
+    ("SIGTERM during a sync (10 daemons in the testbed, signal at random moments): the sync finishes, exit 0, "
+     "rules stay",
+     ["FaultInjectionIT#sigtermDuringASyncLetsItFinishExitsZeroAndRulesStay",
+      "DaemonTest#stopWaitsForTheSyncInProgressToFinish",
+      "PackageIT#daemonRunsAsTheUnitRunsItAndStopsCleanlyOnSigterm"]),
+    ("Security review", None),
+    ("Secrets (app secret, tenant token, bot and webhook secrets, AWS keys) at trace level: absent from stdout, "
+     "stderr, the log, `status`, `check-config`, the state files, and the command line and environment of child "
+     "processes",
+     ["SecretsTest#noSecretAnywhere", "CliSyncTest#secretAndTokenNeverReachTheLogAtDebug",
+      "ConfigLoaderTest#secretNeverAppearsInErrors", "FeishuClientTest#secretIsSentOnlyToTheTokenEndpoint",
+      "ProcessCommandRunnerTest#childrenGetOnlyPathAndTheCLocale"]),
+    ("Injection: entries and config names with `;`, newlines, quotes or `}` are rejected before any command; "
+     "commands run as argument lists, never through a shell",
+     ["IpRangeTest#rejectsAnythingButAStrictAddressOrPrefix", "NftablesWriterIT#hostileEntryNeverReachesNft",
+      "NftablesWriterIT#hostileNamesAreRejectedInConfig", "IptablesWriterIT#hostileNamesAreRejectedInConfig",
+      "ProcessCommandRunnerTest#argumentsAreNeverInterpretedByAShell"]),
+    ("File permissions: state directory 0700, state files 0600, owned by the service user; config not world-readable",
+     ["StateStoreTest#snapshotRoundTripsAndIsPrivate", "PackageIT#installedFilesUserAndPermissions"]),
+]
+
+
+def results():
+    """{Class#method: [passed, failed, skipped, seconds]} from the last run's reports."""
+    out = {}
+    for f in glob.glob(os.path.join(ROOT, "target", "*-reports", "TEST-*.xml")):
+        for case in ET.parse(f).getroot().iter("testcase"):
+            cls = case.get("classname").rsplit(".", 1)[-1]
+            method = case.get("name").split("(")[0]
+            r = out.setdefault(cls + "#" + method, [0, 0, 0, 0.0])
+            if case.find("failure") is not None or case.find("error") is not None:
+                r[1] += 1
+            elif case.find("skipped") is not None:
+                r[2] += 1
+            else:
+                r[0] += 1
+            r[3] += float(case.get("time") or 0)
+    return out
+
+
+def verdict(r):
+    if r is None:
+        return "**not run**"
+    passed, failed, skipped, seconds = r
+    if failed:
+        return "**failed** (%d of %d)" % (failed, passed + failed + skipped)
+    if skipped:
+        return "**skipped**"
+    runs = " (%d cases)" % passed if passed > 1 else ""
+    return "passed%s, %.1f s" % (runs, seconds)
+
+
+def main():
+    found = results()
+    if not found:
+        sys.exit("no test reports under target/: run `mvn verify` first")
+    bad = 0
+    lines = [
+        "# Reliability",
+        "",
+        "Each promise of the fault-injection suite and the security review, the tests that prove it, and their",
+        "result in the last full run (`mvn verify`, as `bash .ci/run` runs it). Regenerate after a run with",
+        "`python3 deploy/reliability.py`. Tests named `*IT` run against the real kernel firewall in the testbed",
+        "container, the installed `.deb`, or moto; `*Test` run in the JVM against a real HTTP server and real files.",
+        "",
+        "Last run: %s UTC." % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "",
+    ]
+    for case, tests in CASES:
+        if tests is None:
+            lines += ["## " + case, "", "| case | test | last run |", "| --- | --- | --- |"]
+            continue
+        for i, t in enumerate(tests):
+            v = verdict(found.get(t))
+            bad += not v.startswith("passed")
+            lines.append("| %s | `%s` | %s |" % (case if i == 0 else "", t, v))
+        if case == CASES[-1][0] or CASES[CASES.index((case, tests)) + 1][1] is None:
+            lines.append("")
+    with open(os.path.join(ROOT, "docs", "reliability.md"), "w") as f:
+        f.write("\n".join(lines).rstrip() + "\n")
+    print("docs/reliability.md: %d tests listed, %d not passed" % (sum(len(t) for _, t in CASES if t), bad))
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
