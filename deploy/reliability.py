@@ -27,9 +27,11 @@ CASES = [
       "StateStoreTest#corruptTruncatedAndForeignSnapshotsAreUnknownNotFatal",
       "SyncerTest#corruptSnapshotIsReplacedAfterSuccessfulApply",
       "SyncerTest#unusableSnapshotFallsBackToWhatWritersHoldForTheGuard"]),
-    ("Hostile Feishu answers: malformed JSON, missing or non-string entries, invalid entries (hostname, /33, "
-     "0.0.0.0/0, ::/0, empty, spaces, `;`), empty list",
-     ["FeishuClientTest#malformedJsonIsInvalidAndNotRetried", "FeishuClientTest#missingIpListIsInvalid",
+    ("Hostile Feishu answers through the whole CLI (malformed JSON, missing or malformed `ip_list`, empty list, "
+     "looping page token, a hostname, /33, ::/0, an empty string, a space, `;`, wrong secret, missing scope, server "
+     "errors): one-line error with its exit code, allowlist and state unchanged, the next normal run converges",
+     ["HostileFeishuTest#hostileAnswerChangesNothingAndTheNextRunConverges",
+      "FeishuClientTest#malformedJsonIsInvalidAndNotRetried", "FeishuClientTest#missingIpListIsInvalid",
       "FeishuClientTest#nonStringEntryIsInvalid", "IpRangeTest#rejectsAnythingButAStrictAddressOrPrefix",
       "FeishuClientTest#emptyListIsReturnedForTheGuardsToJudge", "PlanTest#emptyListIsRefusedEvenWhenForced",
       "SyncerTest#emptyListIsRefusedAndNothingChanges"]),

@@ -16,10 +16,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile answers from Feishu, through the whole CLI: each ends in a clear exit code, and the allowlist and state
@@ -80,9 +85,46 @@ class HostileFeishuTest {
     assertTrue(r.err.contains(message), r.err);
     assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
     assertEquals(before, state());
-    feishu.entries(FakeFeishu.docAddresses(101));
+    feishu.heal().entries(FakeFeishu.docAddresses(101));
     assertEquals(0, sync().exit, "the next normal run converges");
     assertEquals(101, Files.readAllLines(allow).stream().filter(l -> !l.startsWith("#")).count());
+  }
+
+  static Stream<Arguments> hostileAnswers() {
+    return Stream.of(
+        Arguments.of("malformed JSON", (Consumer<FakeFeishu>) f -> f.failNextList(Fault.status(200, "{\"code\":0,")),
+            3, "not JSON"),
+        // Feishu leaves out empty arrays, so a missing ip_list is an empty list, which the guard refuses.
+        Arguments.of("no ip_list", (Consumer<FakeFeishu>) f -> f.failNextList(
+            Fault.status(200, "{\"code\":0,\"msg\":\"ok\",\"data\":{\"has_more\":false}}")), 4, "empty list"),
+        Arguments.of("ip_list not an array", (Consumer<FakeFeishu>) f -> f.failNextList(
+            Fault.status(200, "{\"code\":0,\"msg\":\"ok\",\"data\":{\"ip_list\":\"192.0.2.1\"}}")), 3,
+            "no data.ip_list"),
+        Arguments.of("empty list", (Consumer<FakeFeishu>) f -> f.entries(List.of()), 4, "empty list"),
+        Arguments.of("looping page token", (Consumer<FakeFeishu>) f -> f.loopingPageToken("pt-same"), 3,
+            "page_token"),
+        Arguments.of("a hostname", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1", "evil.example")), 3,
+            "evil.example"),
+        Arguments.of("a /33", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.0/33")), 3, "192.0.2.0/33"),
+        Arguments.of("::/0", (Consumer<FakeFeishu>) f -> f.entries(List.of("2001:db8::1", "::/0")), 3, "::/0"),
+        Arguments.of("an empty string", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1", "")), 3,
+            "\"\""),
+        Arguments.of("a space", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1 ")), 3, "192.0.2.1 "),
+        Arguments.of("a semicolon", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1;reboot")), 3,
+            "192.0.2.1;reboot"),
+        Arguments.of("wrong secret", (Consumer<FakeFeishu>) f -> f.secret("another-secret"), 3, "10014"),
+        Arguments.of("missing scope", (Consumer<FakeFeishu>) f -> f.missingScope(), 3, "event:ip_list"),
+        Arguments.of("server errors", (Consumer<FakeFeishu>) f -> f.failNextList(
+            Fault.code(500, 1, "internal"), Fault.code(500, 1, "internal")), 3, "500"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileAnswers")
+  void hostileAnswerChangesNothingAndTheNextRunConverges(String name, Consumer<FakeFeishu> hostile, int exit,
+      String message) throws IOException {
+    String before = state();
+    hostile.accept(feishu);
+    assertUnchangedThenConverges(before, sync(), exit, message);
   }
 
   @Test

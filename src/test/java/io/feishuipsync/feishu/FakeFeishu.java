@@ -136,6 +136,16 @@ public final class FakeFeishu implements AutoCloseable {
     return this;
   }
 
+  /** Back to a well-behaved Feishu: the real secret, the scope granted, honest paging, no pending faults. */
+  public synchronized FakeFeishu heal() {
+    secret = APP_SECRET;
+    missingScope = false;
+    loopingPageToken = null;
+    tokenFaults.clear();
+    listFaults.clear();
+    return this;
+  }
+
   public synchronized FakeFeishu failNextToken(Fault... faults) {
     tokenFaults.addAll(List.of(faults));
     return this;
