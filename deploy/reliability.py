@@ -5,6 +5,7 @@ target/failsafe-reports). Run after `bash .ci/run` (or `mvn verify`): python3 de
 import datetime
 import glob
 import os
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -122,6 +123,11 @@ def results():
     return out
 
 
+def commit():
+    r = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return r.stdout.strip() or "unknown"
+
+
 def verdict(r):
     if r is None:
         return "**not run**"
@@ -147,7 +153,8 @@ def main():
         "`python3 deploy/reliability.py`. Tests named `*IT` run against the real kernel firewall in the testbed",
         "container, the installed `.deb`, or moto; `*Test` run in the JVM against a real HTTP server and real files.",
         "",
-        "Last run: %s UTC." % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "Last run: %s UTC, commit %s." % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+                                          commit()),
         "",
     ]
     for case, tests in CASES:
