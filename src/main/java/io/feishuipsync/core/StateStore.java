@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,6 +28,8 @@ public final class StateStore {
 
   static final String SNAPSHOT = "snapshot.json";
   static final String HISTORY = "history.jsonl";
+  /** Longer than a history line for 100,000 IPv6 entries. */
+  private static final long MAX_HISTORY_LINE = 64L * 1024 * 1024;
   static final String STATUS = "status.json";
   private static final int FORMAT_VERSION = 1;
   private static final int PRIVATE = 0600;
@@ -121,9 +124,62 @@ public final class StateStore {
     if (!Files.exists(p)) {
       Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
-    try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.APPEND, StandardOpenOption.SYNC)) {
-      out.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+    LastLine last = lastLine(p);
+    if (last.line() != null && sameChange(last.line(), line)) {
+      // A run killed after this line but before its snapshot: the next run finds the same change to record.
+      return;
     }
+    try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.APPEND, StandardOpenOption.SYNC)) {
+      // A line torn by a crash stays a line of its own instead of swallowing this one.
+      out.write(((last.torn() ? "\n" : "") + JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The last complete line of history, parsed (null if none or unreadable), and whether a torn line follows it. */
+  private record LastLine(JsonNode line, boolean torn) {}
+
+  private static LastLine lastLine(Path p) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
+      long end = f.length();
+      if (end == 0) {
+        return new LastLine(null, false);
+      }
+      f.seek(end - 1);
+      if (f.read() != '\n') {
+        return new LastLine(null, true);
+      }
+      // Read backwards in blocks until the newline before the last line (or the start of the file).
+      long start = 0;
+      byte[] block = new byte[64 * 1024];
+      for (long pos = end - 1; pos > 0 && start == 0 && end - pos < MAX_HISTORY_LINE; ) {
+        int n = (int) Math.min(block.length, pos);
+        pos -= n;
+        f.seek(pos);
+        f.readFully(block, 0, n);
+        for (int i = n - 1; i >= 0; i--) {
+          if (block[i] == '\n') {
+            start = pos + i + 1;
+            break;
+          }
+        }
+      }
+      if (end - 1 - start > MAX_HISTORY_LINE) {
+        return new LastLine(null, false);
+      }
+      byte[] bytes = new byte[(int) (end - 1 - start)];
+      f.seek(start);
+      f.readFully(bytes);
+      try {
+        return new LastLine(JSON.readTree(bytes), false);
+      } catch (IOException e) {
+        return new LastLine(null, false);
+      }
+    }
+  }
+
+  private static boolean sameChange(JsonNode a, JsonNode b) {
+    return a.path("added").equals(b.path("added")) && a.path("removed").equals(b.path("removed"))
+        && a.path("total").equals(b.path("total"));
   }
 
   /** Writes the status document of the last run. */

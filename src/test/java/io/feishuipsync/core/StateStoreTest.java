@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
@@ -97,6 +98,23 @@ class StateStoreTest {
     assertTrue(lines.get(1).contains("\"total\":1"), lines.get(1));
     assertEquals("rw-------", PosixFilePermissions.toString(
         Files.getPosixFilePermissions(dir.resolve("history.jsonl"))));
+  }
+
+  @Test
+  void changeRepeatedAfterACrashIsRecordedOnceAndATornLineStaysApart() throws IOException {
+    StateStore store = new StateStore(dir);
+    ChangeSet change = new ChangeSet(ips("192.0.2.1", "2001:db8::1"), ips());
+    store.appendHistory(T, change, 2, "x");
+    // Killed before the snapshot advanced: the next run records the same change again.
+    store.appendHistory(T.plusSeconds(60), change, 2, "x");
+    assertEquals(1, Files.readAllLines(dir.resolve("history.jsonl")).size());
+
+    Files.writeString(dir.resolve("history.jsonl"), "{\"time\":\"2026-", StandardOpenOption.APPEND);
+    store.appendHistory(T.plusSeconds(120), new ChangeSet(ips(), ips("192.0.2.1")), 1, "x");
+    List<String> lines = Files.readAllLines(dir.resolve("history.jsonl"));
+    assertEquals(3, lines.size(), lines.toString());
+    assertEquals("{\"time\":\"2026-", lines.get(1));
+    assertTrue(lines.get(2).contains("\"removed\":[\"192.0.2.1/32\"]"), lines.get(2));
   }
 
   @Test
