@@ -177,14 +177,16 @@ class FaultInjectionIT {
     for (int i = 0; i < 10; i++) {
       bed.sh("cp /opt/" + (i % 2 == 0 ? "b.json" : "a.json") + " /opt/ips.json");
       int delay = random.nextInt(1200);
-      CommandResult r = bed.exec("sh", "-c", SYNC + " run >/tmp/daemon.log 2>&1 & pid=$!;"
-          + " until grep -q 'daemon started' /tmp/daemon.log; do sleep 0.05; done; sleep " + (delay / 1000.0) + ";"
-          + " kill -TERM $pid; wait $pid; echo exit=$?; cat /tmp/daemon.log");
+      // A fresh log file each time: the background job truncates a reused one only once it has started.
+      String log = "/tmp/daemon-" + i + ".log";
+      CommandResult r = bed.exec("sh", "-c", SYNC + " run >" + log + " 2>&1 & pid=$!;"
+          + " until grep -q 'daemon started' " + log + " 2>/dev/null; do sleep 0.05; done; sleep " + (delay / 1000.0)
+          + "; kill -TERM $pid; wait $pid; echo exit=$?; cat " + log);
       assertTrue(r.stdout().contains("exit=0"), r.stdout());
-      String log = r.stdout();
-      assertTrue(log.contains("firewall rules stay in place") && log.contains("stopped"), log);
-      int stopping = log.indexOf("stopping:");
-      int synced = log.indexOf("sync success");
+      String printed = r.stdout();
+      assertTrue(printed.contains("firewall rules stay in place") && printed.contains("stopped"), printed);
+      int stopping = printed.indexOf("stopping:");
+      int synced = printed.indexOf("sync success");
       if (synced > stopping) {
         midSync++;
       }
