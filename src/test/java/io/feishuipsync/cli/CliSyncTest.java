@@ -73,23 +73,10 @@ class CliSyncTest {
   }
 
   Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream realErr = System.err;
-    ByteArrayOutputStream logs = new ByteArrayOutputStream();
     List<String> full = new ArrayList<>(List.of("--config", config.toString()));
     full.addAll(List.of(args));
-    int exit;
-    System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
-    try {
-      exit = Cli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8),
-          Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET)::get, full.toArray(String[]::new));
-    } finally {
-      System.setErr(realErr);
-    }
-    Run r = new Run(exit, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8) + logs.toString(StandardCharsets.UTF_8));
+    CliRunner.Result c = CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET), full);
+    Run r = new Run(c.exit(), c.out(), c.err() + c.log());
     assertFalse(r.out.contains(FakeFeishu.APP_SECRET) || r.err.contains(FakeFeishu.APP_SECRET), r.toString());
     assertFalse(r.out.contains("-token") || r.err.contains("-token"), "a token leaked: " + r);
     return r;

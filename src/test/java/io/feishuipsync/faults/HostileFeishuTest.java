@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.feishuipsync.cli.Cli;
+import io.feishuipsync.cli.CliRunner;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,12 +65,10 @@ class HostileFeishuTest {
   record Run(int exit, String err) {}
 
   Run sync(String... extra) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> args = new ArrayList<>(List.of("--config", config.toString(), "sync"));
     args.addAll(List.of(extra));
-    int exit = Cli.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true),
-        Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET)::get, args.toArray(String[]::new));
-    return new Run(exit, err.toString(StandardCharsets.UTF_8));
+    CliRunner.Result r = CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET), args);
+    return new Run(r.exit(), r.err());
   }
 
   String state() throws IOException {

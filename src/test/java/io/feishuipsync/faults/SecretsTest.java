@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.feishuipsync.cli.Cli;
+import io.feishuipsync.cli.CliRunner;
 import io.feishuipsync.feishu.FakeFeishu;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -99,22 +97,11 @@ class SecretsTest {
   String run(String yaml, String... args) throws IOException {
     Path config = dir.resolve("config.yaml");
     Files.writeString(config, yaml);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    PrintStream realErr = System.err;
-    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-    try {
-      List<String> argv = new ArrayList<>(List.of("-v", "--config", config.toString()));
-      argv.addAll(List.of(args));
-      Cli.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-          Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET, "BOT_SECRET", BOT_SECRET, "HOOK_SECRET", HOOK_SECRET,
-              "AWS_KEY_ID", AWS_KEY_ID, "AWS_SECRET", AWS_SECRET)::get, argv.toArray(String[]::new));
-    } finally {
-      System.setErr(realErr);
-    }
-    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)
-        + log.toString(StandardCharsets.UTF_8);
+    List<String> argv = new ArrayList<>(List.of("-v", "--config", config.toString()));
+    argv.addAll(List.of(args));
+    CliRunner.Result r = CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET, "BOT_SECRET", BOT_SECRET,
+        "HOOK_SECRET", HOOK_SECRET, "AWS_KEY_ID", AWS_KEY_ID, "AWS_SECRET", AWS_SECRET), argv);
+    return r.out() + r.err() + r.log();
   }
 
   static void assertNoSecret(String where, String text) {

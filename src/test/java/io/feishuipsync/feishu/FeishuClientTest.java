@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.MutableClock;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.SourceException;
 import io.feishuipsync.core.SourceList;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -380,30 +377,6 @@ class FeishuClientTest {
     try (FeishuClient c = client()) {
       SourceException e = assertThrows(SourceException.class, c::checkCredentials);
       assertEquals(10014L, e.feishuCode());
-    }
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-24T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

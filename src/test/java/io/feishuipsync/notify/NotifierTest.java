@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.feishuipsync.config.Config;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.MutableClock;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.SyncResult;
 import java.net.InetAddress;
@@ -15,11 +16,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -46,23 +44,7 @@ class NotifierTest {
   final List<Map.Entry<String, JsonNode>> received = new ArrayList<>();
   final List<String> hookSignatures = new ArrayList<>();
   final List<String> hookMessages = new ArrayList<>();
-  Instant now = Instant.parse("2026-11-24T10:00:00Z");
-  final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+  final MutableClock clock = new MutableClock();
 
   @BeforeEach
   void start() throws Exception {
@@ -126,7 +108,7 @@ class NotifierTest {
     assertEquals("text", bot.path("msg_type").asText());
     assertTrue(bot.path("content").path("text").asText().contains("198.51.100.7/32"), bot.toString());
     String ts = bot.path("timestamp").asText();
-    assertEquals(Long.toString(now.getEpochSecond()), ts);
+    assertEquals(Long.toString(clock.instant().getEpochSecond()), ts);
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec((ts + "\n" + BOT_SECRET).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     assertEquals(Base64.getEncoder().encodeToString(mac.doFinal(new byte[0])), bot.path("sign").asText());
@@ -156,7 +138,7 @@ class NotifierTest {
     assertEquals(List.of(), kinds());
     n.after(failed, 3);
     n.after(failed, 4);
-    now = now.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
     n.after(failed, 5);
     assertEquals(List.of("failing"), kinds());
     n.after(result(SyncResult.Outcome.SUCCESS, "unchanged", List.of(), List.of()), 0);
@@ -177,10 +159,10 @@ class NotifierTest {
     Notifier n = notifier();
     SyncResult refused = result(SyncResult.Outcome.REFUSED, "refused: empty list", List.of(), List.of());
     n.after(refused, 1);
-    now = now.plus(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     n.after(refused, 2);
     assertEquals(List.of("refused"), kinds());
-    now = now.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
     n.after(refused, 3);
     assertEquals(List.of("refused", "refused"), kinds(), "repeated after min_interval");
   }
@@ -189,10 +171,10 @@ class NotifierTest {
   void changesAreRateLimited() {
     Notifier n = notifier();
     n.after(result(SyncResult.Outcome.SUCCESS, "applied", List.of("198.51.100.7"), List.of()), 0);
-    now = now.plus(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     n.after(result(SyncResult.Outcome.SUCCESS, "applied", List.of("198.51.100.8"), List.of()), 0);
     assertEquals(List.of("changed"), kinds());
-    now = now.plus(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(11));
     n.after(result(SyncResult.Outcome.SUCCESS, "applied", List.of("198.51.100.9"), List.of()), 0);
     assertEquals(List.of("changed", "changed"), kinds());
   }
