@@ -3,6 +3,7 @@ package io.feishuipsync.writer;
 import io.feishuipsync.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A protected port or port range, validated from config ({@code 443}, {@code "8000-8100"}).
@@ -22,6 +23,15 @@ public record PortRange(int from, int to) {
       out.add(parse(key + "[" + i + "]", ports.get(i)));
     }
     return List.copyOf(out);
+  }
+
+  /** The {@code protocol} of a writer's ports: {@code tcp} (the default) or {@code udp}, in lower case. */
+  public static String protocol(String configured) {
+    String protocol = (configured == null ? "tcp" : configured).toLowerCase(Locale.ROOT);
+    if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+      throw new ConfigException("protocol", "'" + configured + "' is not one of: tcp, udp");
+    }
+    return protocol;
   }
 
   static PortRange parse(String key, String text) {

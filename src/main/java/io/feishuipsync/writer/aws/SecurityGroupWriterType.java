@@ -7,7 +7,6 @@ import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
 import java.util.List;
-import java.util.Locale;
 
 /** {@code type: aws-security-group}: ingress rules, marked by their description, in one or more security groups. */
 public final class SecurityGroupWriterType implements WriterType<SecurityGroupWriterType.Settings> {
@@ -55,10 +54,7 @@ public final class SecurityGroupWriterType implements WriterType<SecurityGroupWr
       throw new ConfigException("group_ids", "lists a group twice");
     }
     List<PortRange> ports = PortRange.parseAll("ports", s.ports());
-    String protocol = (s.protocol() == null ? "tcp" : s.protocol()).toLowerCase(Locale.ROOT);
-    if (!protocol.equals("tcp") && !protocol.equals("udp")) {
-      throw new ConfigException("protocol", "'" + s.protocol() + "' is not one of: tcp, udp");
-    }
+    String protocol = PortRange.protocol(s.protocol());
     String marker = s.description() == null ? "feishu-ipsync" : s.description();
     if (!marker.matches("[A-Za-z0-9 ._:/()#,@\\[\\]+=&;{}!$*-]{1,255}") || marker.isBlank()) {
       throw new ConfigException("description", "must be 1..255 characters AWS allows in a rule description");

@@ -7,7 +7,6 @@ import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /** {@code type: iptables}: ipset sets swapped atomically, a chain of its own, one jump, IPv4 and IPv6. */
@@ -50,10 +49,7 @@ public final class IptablesWriterType implements WriterType<IptablesWriterType.S
       throw new ConfigException("chain", "'" + chain + "' belongs to the system or Docker; name a chain of our own");
     }
     List<PortRange> ports = PortRange.parseAll("ports", s.ports());
-    String protocol = (s.protocol() == null ? "tcp" : s.protocol()).toLowerCase(Locale.ROOT);
-    if (!protocol.equals("tcp") && !protocol.equals("udp")) {
-      throw new ConfigException("protocol", "'" + s.protocol() + "' is not one of: tcp, udp");
-    }
+    String protocol = PortRange.protocol(s.protocol());
     String iface = s.inInterface() == null ? null : Names.identifier("in_interface", s.inInterface(), null);
     String setName = Names.identifier("set_name", s.setName(), "feishu-ipsync");
     if (setName.length() > 24) {

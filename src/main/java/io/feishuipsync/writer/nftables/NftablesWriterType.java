@@ -73,10 +73,7 @@ public final class NftablesWriterType implements WriterType<NftablesWriterType.S
     }
     String chain = Names.identifier("chain", s.chain(), "filter");
     List<PortRange> ports = PortRange.parseAll("ports", s.ports());
-    String protocol = (s.protocol() == null ? "tcp" : s.protocol()).toLowerCase(Locale.ROOT);
-    if (!protocol.equals("tcp") && !protocol.equals("udp")) {
-      throw new ConfigException("protocol", "'" + s.protocol() + "' is not one of: tcp, udp");
-    }
+    String protocol = PortRange.protocol(s.protocol());
     String hook = (s.hook() == null ? "input" : s.hook()).toLowerCase(Locale.ROOT);
     if (!hook.equals("input") && !hook.equals("forward")) {
       throw new ConfigException("hook", "'" + s.hook() + "' is not one of: input, forward");
