@@ -6,13 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.core.Secret;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /** A Feishu (Lark) custom bot: a text message, signed when the bot has a signing secret. */
 final class FeishuBotChannel implements Channel {
@@ -53,13 +49,6 @@ final class FeishuBotChannel implements Channel {
 
   /** Feishu's bot signature: base64(HmacSHA256(key = timestamp + "\n" + secret, message = empty)). */
   static String sign(String timestamp, Secret secret) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec((timestamp + "\n" + secret.reveal()).getBytes(StandardCharsets.UTF_8),
-          "HmacSHA256"));
-      return Base64.getEncoder().encodeToString(mac.doFinal(new byte[0]));
-    } catch (GeneralSecurityException ex) {
-      throw new IllegalStateException("HmacSHA256 is missing from this JVM", ex);
-    }
+    return Base64.getEncoder().encodeToString(Http.hmacSha256(timestamp + "\n" + secret.reveal(), ""));
   }
 }

@@ -2,8 +2,11 @@ package io.feishuipsync.notify;
 
 import java.io.IOException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -43,5 +46,16 @@ final class Http {
       }
       return text;
     });
+  }
+
+  /** HmacSHA256 of {@code message} under {@code key}, both as UTF-8: what both channels sign with. */
+  static byte[] hmacSha256(String key, String message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException ex) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", ex);
+    }
   }
 }

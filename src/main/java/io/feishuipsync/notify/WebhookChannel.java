@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.core.Secret;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A generic JSON webhook. With a secret, each request carries {@code X-Feishu-Ipsync-Timestamp} and
@@ -59,12 +55,6 @@ final class WebhookChannel implements Channel {
   }
 
   static String sign(Secret secret, String message) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.reveal().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException ex) {
-      throw new IllegalStateException("HmacSHA256 is missing from this JVM", ex);
-    }
+    return HexFormat.of().formatHex(Http.hmacSha256(secret.reveal(), message));
   }
 }
