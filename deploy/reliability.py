@@ -18,7 +18,7 @@ CASES = [
      "each hold one complete list, no temporary files remain, the next run converges",
      ["FaultInjectionIT#killNineAtRandomMomentsNeverLeavesAMix",
       "StateStoreTest#failureBetweenTempWriteAndRenameLeavesOldSnapshot",
-      "StateStoreTest#leftoverTempFileFromACrashIsIgnored"]),
+      "StateStoreTest#leftoverTempFileFromACrashIsIgnoredThenRemoved"]),
     ("State directory on a full tmpfs: one-line error, exit 1, old snapshot whole, the next run converges",
      ["FaultInjectionIT#fullStateDirectoryFailsClearlyAndTheNextRunConverges"]),
     ("State directory read-only: one-line error before any firewall change, the next run converges",

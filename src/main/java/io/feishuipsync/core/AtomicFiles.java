@@ -21,7 +21,8 @@ public final class AtomicFiles {
 
   /**
    * Writes {@code content} to a temporary file beside {@code target}, flushes it to disk, and renames it over the
-   * target; on failure the target is untouched and the temporary file removed.
+   * target; on failure the target is untouched and the temporary file removed. Temporary files that killed
+   * processes left beside the target are removed first.
    *
    * @param mode POSIX permission bits of the new file, e.g. {@code 0600}
    */
@@ -38,7 +39,9 @@ public final class AtomicFiles {
 
   static void write(Path target, byte[] content, int mode, Renamer renamer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    String prefix = "." + target.getFileName() + ".tmp-";
+    removeLeftovers(dir, prefix);
+    Path tmp = dir.resolve(prefix + ProcessHandle.current().pid());
     try {
       try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
@@ -61,6 +64,20 @@ public final class AtomicFiles {
       Files.deleteIfExists(tmp);
       throw e instanceof FileSystemException fse && fse.getReason() != null
           ? new IOException(fse.getReason() + " (" + target + ")", e) : e;
+    }
+  }
+
+  /** Deletes {@code prefix}PID files whose process is gone (killed between write and rename); best effort. */
+  private static void removeLeftovers(Path dir, String prefix) {
+    try (var files = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+      for (Path p : files) {
+        String pid = p.getFileName().toString().substring(prefix.length());
+        if (!pid.matches("[0-9]{1,18}") || ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      // Leftovers are harmless: the next write tries again.
     }
   }
 

@@ -206,19 +206,7 @@ public final class StateStore {
 
   private void write(String name, byte[] content) throws IOException {
     ensureDir();
-    removeStaleTemporaries(name);
     AtomicFiles.write(dir.resolve(name), content, PRIVATE);
-  }
-
-  /** A process killed between writing and renaming leaves its temporary file; the next writer removes it. */
-  private void removeStaleTemporaries(String name) {
-    try (var files = Files.newDirectoryStream(dir, "." + name + ".tmp-*")) {
-      for (Path p : files) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // Leftovers are harmless: the next successful write tries again.
-    }
   }
 
   static ObjectMapper json() {

@@ -79,11 +79,17 @@ class StateStoreTest {
   }
 
   @Test
-  void leftoverTempFileFromACrashIsIgnored() throws IOException {
+  void leftoverTempFileFromACrashIsIgnoredThenRemoved() throws IOException {
     StateStore store = new StateStore(dir);
     store.saveSnapshot(new Snapshot(ips("192.0.2.1"), T, "x"));
-    Files.writeString(dir.resolve(".snapshot.json.tmp-999"), "{\"trunc");
+    Files.writeString(dir.resolve(".snapshot.json.tmp-999999999"), "{\"trunc");
+    Path live = dir.resolve(".snapshot.json.tmp-" + ProcessHandle.current().parent().orElseThrow().pid());
+    Files.writeString(live, "{\"being written");
     assertEquals(ips("192.0.2.1"), store.loadSnapshot().entries());
+
+    store.saveSnapshot(new Snapshot(ips("192.0.2.2"), T, "x"));
+    assertFalse(Files.exists(dir.resolve(".snapshot.json.tmp-999999999")), "a dead process's leftover is removed");
+    assertTrue(Files.exists(live), "a live process's temporary file is left to it");
   }
 
   @Test
