@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -54,6 +56,7 @@ public final class AtomicFiles {
       }
       // The umask may have narrowed the create mode; set exactly what was asked.
       Files.setPosixFilePermissions(tmp, permissions(mode));
+      matchOwner(tmp, Files.exists(target) ? target : dir);
       try {
         renamer.rename(tmp, target);
       } catch (AtomicMoveNotSupportedException e) {
@@ -62,8 +65,28 @@ public final class AtomicFiles {
       syncDirectory(dir);
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
-      throw e instanceof FileSystemException fse && fse.getReason() != null
-          ? new IOException(fse.getReason() + " (" + target + ")", e) : e;
+      throw e instanceof FileSystemException fse ? new IOException(FileErrors.reason(fse) + " (" + target + ")", e) : e;
+    }
+  }
+
+  /**
+   * Gives {@code file} the owner and group of {@code like} where they differ, so that a file root writes (say, a
+   * manual {@code sync}) stays usable by the service user who owns the directory. Best effort: a process that may
+   * not chown leaves the file as it is.
+   */
+  public static void matchOwner(Path file, Path like) {
+    try {
+      PosixFileAttributes want = Files.readAttributes(like, PosixFileAttributes.class);
+      PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+      PosixFileAttributes have = view.readAttributes();
+      if (!have.owner().equals(want.owner())) {
+        view.setOwner(want.owner());
+      }
+      if (!have.group().equals(want.group())) {
+        view.setGroup(want.group());
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not allowed to chown (not root): the file keeps its writer's ownership.
     }
   }
 

@@ -36,8 +36,14 @@ public final class StateLock implements AutoCloseable {
   public static StateLock acquire(StateStore store) throws IOException, HeldException {
     store.ensureDir();
     Path p = store.dir().resolve("lock");
-    FileChannel ch = FileChannel.open(p, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(p, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (IOException e) {
+      throw new IOException(FileErrors.describe(e), e);
+    }
+    AtomicFiles.matchOwner(p, store.dir());
     FileLock lock;
     try {
       lock = ch.tryLock();

@@ -75,7 +75,7 @@ public final class StateStore {
     } catch (NoSuchFileException e) {
       return new Loaded(Optional.empty(), "no snapshot yet (" + p + ")");
     } catch (IOException e) {
-      return new Loaded(Optional.empty(), "cannot read " + p + ": " + e.getMessage());
+      return new Loaded(Optional.empty(), "cannot read " + FileErrors.describe(e));
     }
     try {
       JsonNode root = JSON.readTree(bytes);
@@ -124,6 +124,7 @@ public final class StateStore {
     if (!Files.exists(p)) {
       Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
+    AtomicFiles.matchOwner(p, dir);
     LastLine last = lastLine(p);
     if (last.line() != null && sameChange(last.line(), line)) {
       // A run killed after this line but before its snapshot: the next run finds the same change to record.

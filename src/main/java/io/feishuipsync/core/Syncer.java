@@ -154,7 +154,7 @@ public final class Syncer {
         store.saveSnapshot(new Snapshot(desired, fetched.fetchedAt(), fetched.source()));
       } catch (IOException e) {
         return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.dir()
-            + " could not be saved: " + e.getMessage(), false);
+            + " could not be saved: " + FileErrors.describe(e), false);
       }
       return finish(SyncResult.Outcome.SUCCESS, (change.isEmpty() ? "unchanged: " : "applied: ") + total
           + " entries, " + change, true);

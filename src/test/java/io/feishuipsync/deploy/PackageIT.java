@@ -92,6 +92,34 @@ class PackageIT {
   }
 
   @Test
+  void syncRunByRootLeavesStateTheServiceCanUseAndAForeignLockIsAClearError() {
+    configure("  - type: nftables\n    ports: [443]\n");
+    bed.sh("echo '[\"198.51.100.30\"]' > /opt/ips.json && mkdir -p /etc/feishu-ipsync/creds"
+        + " && echo " + SECRET + " > /etc/feishu-ipsync/creds/app_secret");
+    // An operator tries it by hand first, as root.
+    CommandResult manual = bed.exec("sh", "-c", "CREDENTIALS_DIRECTORY=/etc/feishu-ipsync/creds"
+        + " feishu-ipsync --config /etc/feishu-ipsync/config.yaml sync");
+    assertEquals(0, manual.exitCode(), manual.stdout() + manual.stderr());
+    assertEquals("feishu-ipsync -rw------- history.jsonl\nfeishu-ipsync -rw------- lock\n"
+        + "feishu-ipsync -rw------- snapshot.json\nfeishu-ipsync -rw------- status.json",
+        bed.sh("cd /var/lib/feishu-ipsync && stat -c '%U %A %n' * | sort").strip());
+
+    // Then the service takes over and applies the next change.
+    bed.sh("echo '[\"198.51.100.30\", \"198.51.100.31\"]' > /opt/ips.json");
+    CommandResult service = asService(CAPS, "sync");
+    assertEquals(0, service.exitCode(), service.stdout() + service.stderr());
+    assertTrue(bed.sh("nft list set inet feishu_ipsync allow_v4").contains("198.51.100.31"));
+
+    // A state file someone chowned away: one line that says which file and who owns it, and nothing changes.
+    bed.sh("chown root /var/lib/feishu-ipsync/lock && echo '[\"198.51.100.30\"]' > /opt/ips.json");
+    CommandResult denied = asService(CAPS, "sync");
+    assertEquals(1, denied.exitCode(), denied.stdout() + denied.stderr());
+    assertEquals("feishu-ipsync: cannot lock the state directory /var/lib/feishu-ipsync:"
+        + " /var/lib/feishu-ipsync/lock: permission denied (owned by root)", denied.stderr().strip());
+    assertTrue(bed.sh("nft list set inet feishu_ipsync allow_v4").contains("198.51.100.31"), "nothing changed");
+  }
+
+  @Test
   void daemonRunsAsTheUnitRunsItAndStopsCleanlyOnSigterm() {
     configure("  - type: nftables\n    ports: [443]\n");
     bed.sh("echo '[\"198.51.100.20\", \"2001:db8::20\"]' > /opt/ips.json");
