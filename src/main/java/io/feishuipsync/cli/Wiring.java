@@ -35,7 +35,7 @@ final class Wiring implements AutoCloseable {
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
         () -> store.loadSnapshot().entries());
     this.writers = config.writers().stream().map((WriterSpec s) -> s.build(ctx)).toList();
-    this.syncer = new Syncer(client, store, writers, config.guard(), clock);
+    this.syncer = new Syncer(config.validation().enforcedOn(client), store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock);
     metrics.restore(store.loadSnapshot().snapshot().orElse(null), store.loadStatus()

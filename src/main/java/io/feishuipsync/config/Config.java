@@ -1,5 +1,6 @@
 package io.feishuipsync.config;
 
+import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.feishu.FeishuSettings;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
  * @param schedule when the daemon syncs
  * @param stateDir where snapshot, history, status and lock live
  * @param guard what changes are refused
+ * @param validation which entries Feishu may send
  * @param logging log format and level
  * @param metrics where metrics are exposed
  * @param notifications who is told about changes and failures
@@ -24,6 +26,7 @@ public record Config(
     ScheduleSettings schedule,
     Path stateDir,
     GuardSettings guard,
+    EntryPolicy validation,
     LoggingSettings logging,
     MetricsSettings metrics,
     NotifySettings notifications,

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.GuardSettings;
+import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.feishu.FeishuSettings;
@@ -137,7 +139,8 @@ public final class ConfigLoader {
     if (!stateDir.isAbsolute()) {
       throw new ConfigException("state_dir", "must be an absolute path, got '" + raw.stateDir() + "'");
     }
-    return new Config(source, feishu, schedule(raw.schedule()), stateDir, guard(raw.guard()), logging(raw.logging()),
+    return new Config(source, feishu, schedule(raw.schedule()), stateDir, guard(raw.guard()),
+        validation(raw.validation()), logging(raw.logging()),
         metrics(raw.metrics()), notifications(raw.notifications()), writers(raw.writers(), stateDir));
   }
 
@@ -271,7 +274,40 @@ public final class ConfigLoader {
     if (!(ratio >= 0 && ratio <= 1)) {
       throw new ConfigException("guard.max_removal_ratio", ratio + " is outside 0..1");
     }
-    return new GuardSettings(min, ratio);
+    long v4 = orDefault(g.maxAddedV4Addresses(), GuardSettings.DEFAULT_MAX_ADDED_V4_ADDRESSES);
+    if (v4 < 1) {
+      throw new ConfigException("guard.max_added_v4_addresses", v4 + " is below 1");
+    }
+    long v6 = orDefault(g.maxAddedV6Networks(), GuardSettings.DEFAULT_MAX_ADDED_V6_NETWORKS);
+    if (v6 < 1) {
+      throw new ConfigException("guard.max_added_v6_networks", v6 + " is below 1");
+    }
+    return new GuardSettings(min, ratio, v4, v6);
+  }
+
+  private static EntryPolicy validation(RawConfig.Validation v) {
+    if (v == null) {
+      return EntryPolicy.FEISHU_DEFAULTS;
+    }
+    int v4 = orDefault(v.minPrefixV4(), EntryPolicy.DEFAULT_MIN_PREFIX_V4);
+    if (v4 < 1 || v4 > 32) {
+      throw new ConfigException("validation.min_prefix_v4", v4 + " is outside 1..32");
+    }
+    int v6 = orDefault(v.minPrefixV6(), EntryPolicy.DEFAULT_MIN_PREFIX_V6);
+    if (v6 < 1 || v6 > 128) {
+      throw new ConfigException("validation.min_prefix_v6", v6 + " is outside 1..128");
+    }
+    List<IpRange> allow = new ArrayList<>();
+    List<String> listed = orDefault(v.allowSpecial(), List.of());
+    for (int i = 0; i < listed.size(); i++) {
+      String key = "validation.allow_special[" + i + "]";
+      try {
+        allow.add(IpRange.parse(listed.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key, "'" + listed.get(i) + "' is not a CIDR: " + e.getMessage());
+      }
+    }
+    return new EntryPolicy(v4, v6, true, allow, "validation");
   }
 
   private static Config.LoggingSettings logging(RawConfig.Logging l) {

@@ -10,6 +10,7 @@ record RawConfig(
     Schedule schedule,
     String stateDir,
     Guard guard,
+    Validation validation,
     Logging logging,
     Metrics metrics,
     @JsonProperty("notify") Notify notifications,
@@ -30,7 +31,9 @@ record RawConfig(
 
   record Schedule(String interval, String cron, Boolean runOnStart, String retryAfter) {}
 
-  record Guard(Integer minEntries, Double maxRemovalRatio) {}
+  record Guard(Integer minEntries, Double maxRemovalRatio, Long maxAddedV4Addresses, Long maxAddedV6Networks) {}
+
+  record Validation(Integer minPrefixV4, Integer minPrefixV6, List<String> allowSpecial) {}
 
   record Logging(String format, String level) {}
 

@@ -3,6 +3,7 @@ package io.feishuipsync.core;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -55,6 +56,74 @@ public final class AddressSets {
       }
       out.add(IpRange.of(toBytes(lo, first.length), bits - size));
       lo = lo.add(BigInteger.ONE.shiftLeft(size));
+    }
+    return out;
+  }
+
+  /**
+   * How many blocks of {@code family} addresses {@code to} opens that {@code from} does not: the addresses in some
+   * entry of {@code to} and in none of {@code from}, counted in aligned blocks of {@code blockPrefix} bits (32 counts
+   * IPv4 addresses, 64 counts IPv6 /64 networks); a block counts once when any of its addresses is new.
+   */
+  public static BigInteger addedBlocks(Set<IpRange> from, Set<IpRange> to, IpRange.Family family, int blockPrefix) {
+    int shift = family.bits() - blockPrefix;
+    BigInteger count = BigInteger.ZERO;
+    BigInteger lastBlock = null;
+    for (BigInteger[] gap : subtract(intervals(to, family), intervals(from, family))) {
+      BigInteger first = gap[0].shiftRight(shift);
+      BigInteger last = gap[1].shiftRight(shift);
+      count = count.add(last.subtract(first).add(BigInteger.ONE));
+      if (first.equals(lastBlock)) {
+        count = count.subtract(BigInteger.ONE);
+      }
+      lastBlock = last;
+    }
+    return count;
+  }
+
+  /** The entries of one family as sorted, merged, inclusive address intervals. */
+  private static List<BigInteger[]> intervals(Set<IpRange> entries, IpRange.Family family) {
+    List<BigInteger[]> raw = new ArrayList<>();
+    for (IpRange r : entries) {
+      if (r.family() == family) {
+        BigInteger lo = new BigInteger(1, r.addressBytes());
+        BigInteger size = BigInteger.ONE.shiftLeft(family.bits() - r.prefixLength());
+        raw.add(new BigInteger[] {lo, lo.add(size).subtract(BigInteger.ONE)});
+      }
+    }
+    raw.sort((a, b) -> a[0].compareTo(b[0]));
+    List<BigInteger[]> merged = new ArrayList<>();
+    for (BigInteger[] i : raw) {
+      BigInteger[] tail = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+      if (tail != null && i[0].compareTo(tail[1].add(BigInteger.ONE)) <= 0) {
+        tail[1] = tail[1].max(i[1]);
+      } else {
+        merged.add(new BigInteger[] {i[0], i[1]});
+      }
+    }
+    return merged;
+  }
+
+  /** The parts of sorted, merged {@code a} that lie in no interval of sorted, merged {@code b}. */
+  private static List<BigInteger[]> subtract(List<BigInteger[]> a, List<BigInteger[]> b) {
+    List<BigInteger[]> out = new ArrayList<>();
+    int j = 0;
+    for (BigInteger[] i : a) {
+      BigInteger lo = i[0];
+      while (j < b.size() && b.get(j)[1].compareTo(lo) < 0) {
+        j++;
+      }
+      int k = j;
+      while (lo != null && k < b.size() && b.get(k)[0].compareTo(i[1]) <= 0) {
+        if (b.get(k)[0].compareTo(lo) > 0) {
+          out.add(new BigInteger[] {lo, b.get(k)[0].subtract(BigInteger.ONE)});
+        }
+        lo = b.get(k)[1].compareTo(i[1]) >= 0 ? null : b.get(k)[1].add(BigInteger.ONE);
+        k++;
+      }
+      if (lo != null) {
+        out.add(new BigInteger[] {lo, i[1]});
+      }
     }
     return out;
   }

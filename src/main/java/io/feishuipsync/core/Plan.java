@@ -1,5 +1,6 @@
 package io.feishuipsync.core;
 
+import java.math.BigInteger;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -18,7 +19,8 @@ public record Plan(SortedSet<IpRange> desired, ChangeSet change, boolean baselin
   /**
    * Computes the plan. {@code baseline} is what is applied now (the snapshot, or failing that what the writers hold),
    * empty when unknown. An empty list and a list below {@code min_entries} are always refused; a removal beyond
-   * {@code max_removal_ratio} is refused unless {@code force}.
+   * {@code max_removal_ratio} and an addition of more addresses than {@code max_added_v4_addresses} or
+   * {@code max_added_v6_networks} (a first run included) are refused unless {@code force}.
    */
   public static Plan of(Optional<? extends Set<IpRange>> baseline, SortedSet<IpRange> desired, GuardSettings guard,
       boolean force) {
@@ -41,8 +43,17 @@ public record Plan(SortedSet<IpRange> desired, ChangeSet change, boolean baselin
       return "the source returned " + desired.size() + " entries, fewer than guard.min_entries "
           + guard.minEntries();
     }
-    if (current.isEmpty() || force) {
+    if (force) {
       return null;
+    }
+    String tooWide = addedBeyond(current, desired, IpRange.Family.IPV4, 32, guard.maxAddedV4Addresses(),
+        "IPv4 addresses", "guard.max_added_v4_addresses");
+    if (tooWide == null) {
+      tooWide = addedBeyond(current, desired, IpRange.Family.IPV6, 64, guard.maxAddedV6Networks(),
+          "IPv6 /64 networks", "guard.max_added_v6_networks");
+    }
+    if (tooWide != null || current.isEmpty()) {
+      return tooWide;
     }
     double ratio = (double) change.removed().size() / current.size();
     if (ratio > guard.maxRemovalRatio()) {
@@ -52,5 +63,15 @@ public record Plan(SortedSet<IpRange> desired, ChangeSet change, boolean baselin
           change.removed().size(), current.size(), ratio * 100, guard.maxRemovalRatio() * 100);
     }
     return null;
+  }
+
+  private static String addedBeyond(Set<IpRange> current, Set<IpRange> desired, IpRange.Family family,
+      int blockPrefix, long max, String what, String key) {
+    BigInteger added = AddressSets.addedBlocks(current, desired, family, blockPrefix);
+    if (added.compareTo(BigInteger.valueOf(max)) <= 0) {
+      return null;
+    }
+    return "the change opens " + added + " " + what + ", more than " + key + " " + max
+        + "; rerun with --force if this is expected";
   }
 }

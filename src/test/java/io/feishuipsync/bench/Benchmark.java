@@ -153,7 +153,7 @@ public final class Benchmark {
       Path allow = dir.resolve("allow.conf");
       Path config = dir.resolve("config.yaml");
       Files.writeString(config, "feishu:\n  base_url: " + f.baseUrl() + "\n  app_id: " + FakeFeishu.APP_ID
-          + "\n  app_secret: " + FakeFeishu.APP_SECRET + "\nstate_dir: " + dir.resolve("state")
+          + "\n  app_secret: " + FakeFeishu.APP_SECRET + "\nvalidation: {allow_special: [198.18.0.0/15]}\nstate_dir: " + dir.resolve("state")
           + "\nwriters:\n  - type: nftables\n    ports: [443]\n  - type: file\n    path: " + allow + "\n");
       List<String> flags = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx96m", "-Xss512k", "-XX:TieredStopAtLevel=1",
           "-XX:-UsePerfData");

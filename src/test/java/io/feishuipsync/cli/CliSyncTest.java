@@ -62,13 +62,14 @@ class CliSyncTest {
           app_secret: ${FEISHU_APP_SECRET}
           response_timeout: 2s
         %s
+        %s
         state_dir: %s
         writers:
           - type: file
             path: %s
             format: nginx
             on_change: ["/bin/sh", "-c", "echo reload >> %s"]
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, feishuExtra, state, allow, reloads));
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, feishuExtra, FakeFeishu.LAB_VALIDATION, state, allow, reloads));
     return p;
   }
 

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.feishuipsync.core.EntryPolicy;
+import io.feishuipsync.core.IpRange;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +97,44 @@ class ConfigLoaderTest {
     assertEquals(3, c.guard().minEntries());
     assertEquals("json", c.logging().format());
     assertEquals("debug", c.logging().level());
+  }
+
+  @Test
+  void validationAndAddressGuardsDefaultToPublicOnly() {
+    Config c = parse(MINIMAL);
+    assertEquals(EntryPolicy.FEISHU_DEFAULTS, c.validation());
+    assertEquals(65_536, c.guard().maxAddedV4Addresses());
+    assertEquals(65_536, c.guard().maxAddedV6Networks());
+  }
+
+  @Test
+  void validationAndAddressGuardsAreRead() {
+    Config c = parse(MINIMAL + """
+        validation:
+          min_prefix_v4: 24
+          min_prefix_v6: 48
+          allow_special: [192.0.2.0/24, "2001:db8::/32"]
+        guard:
+          max_added_v4_addresses: 1024
+          max_added_v6_networks: 16
+        """);
+    assertEquals(new EntryPolicy(24, 48, true, List.of(IpRange.parse("192.0.2.0/24"),
+        IpRange.parse("2001:db8::/32")), "validation"), c.validation());
+    assertEquals(1024, c.guard().maxAddedV4Addresses());
+    assertEquals(16, c.guard().maxAddedV6Networks());
+  }
+
+  @Test
+  void badValidationValuesAreNamed() {
+    assertEquals("validation.min_prefix_v4", error(MINIMAL + "validation:\n  min_prefix_v4: 33\n").key());
+    assertEquals("validation.min_prefix_v6", error(MINIMAL + "validation:\n  min_prefix_v6: 0\n").key());
+    ConfigException e = error(MINIMAL + "validation:\n  allow_special: [192.0.2.0/24, 10.0.0.1/8]\n");
+    assertEquals("validation.allow_special[1]", e.key());
+    assertTrue(e.getMessage().contains("host bits"), e.getMessage());
+    assertEquals("validation.allow_special[0]", error(MINIMAL + "validation:\n  allow_special: [0.0.0.0/0]\n").key());
+    assertEquals("guard.max_added_v4_addresses", error(MINIMAL + "guard:\n  max_added_v4_addresses: 0\n").key());
+    assertEquals("guard.max_added_v6_networks", error(MINIMAL + "guard:\n  max_added_v6_networks: -1\n").key());
+    assertEquals("validation.allow_specials", error(MINIMAL + "validation:\n  allow_specials: []\n").key());
   }
 
   @Test

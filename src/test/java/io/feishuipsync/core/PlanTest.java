@@ -100,4 +100,34 @@ class PlanTest {
     assertFalse(Plan.of(Optional.of(range(1, 100)), range(1, 99), new GuardSettings(1, 0.0), false).allowed());
     assertTrue(Plan.of(Optional.of(range(1, 100)), range(1, 101), new GuardSettings(1, 0.0), false).allowed());
   }
+
+  @Test
+  void firstRunOpeningMoreThanTheAddressGuardIsRefusedUnlessForced() {
+    Plan p = Plan.of(Optional.empty(), ips("0.0.0.0/1", "128.0.0.0/1"), GuardSettings.DEFAULTS, false);
+    assertEquals("the change opens 4294967296 IPv4 addresses, more than guard.max_added_v4_addresses 65536;"
+        + " rerun with --force if this is expected", p.refusal());
+    assertTrue(Plan.of(Optional.empty(), ips("0.0.0.0/1", "128.0.0.0/1"), GuardSettings.DEFAULTS, true).allowed());
+  }
+
+  @Test
+  void addressGuardCountsWhatIsNewNotWhatIsListed() {
+    // One /16 is exactly the default limit; a second one beside it is not, though it is one entry more.
+    assertTrue(Plan.of(Optional.empty(), ips("198.18.0.0/16"), GuardSettings.DEFAULTS, false).allowed());
+    assertFalse(Plan.of(Optional.of(ips("198.51.100.1")), ips("198.51.100.1", "198.18.0.0/16", "198.19.0.0/16"),
+        GuardSettings.DEFAULTS, false).allowed());
+    // Adding 198.19.0.0/16 beside 198.18.0.0/16 opens another 65536: allowed, exactly at the limit.
+    assertTrue(Plan.of(Optional.of(ips("198.18.0.0/16")), ips("198.18.0.0/16", "198.19.0.0/16"),
+        GuardSettings.DEFAULTS, false).allowed());
+    assertFalse(Plan.of(Optional.empty(), range(1, 20), new GuardSettings(1, 0.5, 19, 1), false).allowed());
+  }
+
+  @Test
+  void ipv6AdditionsAreGuardedInSlash64Networks() {
+    Plan p = Plan.of(Optional.empty(), ips("2001:db8::/32"), GuardSettings.DEFAULTS, false);
+    assertEquals("the change opens 4294967296 IPv6 /64 networks, more than guard.max_added_v6_networks 65536;"
+        + " rerun with --force if this is expected", p.refusal());
+    assertTrue(Plan.of(Optional.empty(), ips("2001:db8::/48"), GuardSettings.DEFAULTS, false).allowed());
+    assertFalse(Plan.of(Optional.empty(), ips("2001:db8::1", "2001:db8:0:1::1"), new GuardSettings(1, 0.5, 10, 1),
+        false).allowed());
+  }
 }

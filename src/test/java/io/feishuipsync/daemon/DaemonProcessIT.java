@@ -39,6 +39,7 @@ class DaemonProcessIT {
           app_secret: ${FEISHU_APP_SECRET}
         schedule:
           interval: 6h
+        %s
         state_dir: %s
         logging:
           format: json
@@ -46,7 +47,7 @@ class DaemonProcessIT {
         writers:
           - type: file
             path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, dir.resolve("state"), allow));
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), allow));
   }
 
   @AfterEach

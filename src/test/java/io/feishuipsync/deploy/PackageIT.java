@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.exec.CommandResult;
+import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.testbed.Testbed;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +58,7 @@ class PackageIT {
     bed.sh("rm -f /var/lib/feishu-ipsync/* && nft flush ruleset");
     bed.sh("cat > /etc/feishu-ipsync/config.yaml <<'EOF'\n"
         + "feishu:\n  base_url: http://127.0.0.1:18080\n  app_id: cli_packaged\n"
-        + "state_dir: /var/lib/feishu-ipsync\nwriters:\n" + writers + "EOF");
+        + FakeFeishu.LAB_VALIDATION + "\nstate_dir: /var/lib/feishu-ipsync\nwriters:\n" + writers + "EOF");
   }
 
   @Test

@@ -38,7 +38,8 @@ class FaultInjectionIT {
         "/opt/check_state.py");
     bed.sh("dpkg -i /tmp/feishu-ipsync.deb >/dev/null");
     bed.sh("cat > /etc/feishu-ipsync/config.yaml <<'EOF'\nfeishu:\n  base_url: http://127.0.0.1:18080\n"
-        + "  app_id: cli_faults\n  app_secret: ${FEISHU_APP_SECRET}\nstate_dir: /var/lib/feishu-ipsync\n"
+        + "  app_id: cli_faults\n  app_secret: ${FEISHU_APP_SECRET}\n"
+        + "validation: {allow_special: [198.18.0.0/15]}\nstate_dir: /var/lib/feishu-ipsync\n"
         + "writers:\n  - type: nftables\n    ports: [443]\nEOF");
     bed.sh("echo '[]' > /opt/ips.json; nohup python3 /opt/fake_feishu.py 18080 /opt/ips.json " + SECRET
         + " >/dev/null 2>&1 &");

@@ -48,11 +48,12 @@ class HostileFeishuTest {
           app_secret: ${FEISHU_APP_SECRET}
           response_timeout: 1s
           max_attempts: 2
+        %s
         state_dir: %s
         writers:
           - type: file
             path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, dir.resolve("state"), allow));
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), allow));
     feishu.entries(FakeFeishu.docAddresses(100));
     assertEquals(0, sync().exit);
   }
@@ -87,6 +88,33 @@ class HostileFeishuTest {
 
   static Stream<Arguments> hostileAnswers() {
     return Stream.of(
+        // Entries no public sender has; the documentation ranges are exempt in this config (as in any lab).
+        Arguments.of("every IPv4 address in two halves", (Consumer<FakeFeishu>) f -> f.entries(
+            List.of("0.0.0.0/1", "128.0.0.0/1")), 3, "entry 0.0.0.0/1 is broader than validation.min_prefix_v4 /16"),
+        Arguments.of("a private /8", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1", "10.0.0.0/8")), 3,
+            "entry 10.0.0.0/8 is broader"),
+        Arguments.of("a private address", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1", "10.1.2.3")), 3,
+            "entry 10.1.2.3/32 lies in 10.0.0.0/8 (private use, RFC 1918)"),
+        Arguments.of("loopback", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1", "127.0.0.1")), 3,
+            "lies in 127.0.0.0/8 (loopback"),
+        Arguments.of("the cloud metadata address", (Consumer<FakeFeishu>) f -> f.entries(
+            List.of("192.0.2.1", "169.254.169.254")), 3, "lies in 169.254.0.0/16 (link local"),
+        Arguments.of("CGNAT", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1", "100.64.1.0/24")), 3,
+            "lies in 100.64.0.0/10 (shared address space (CGNAT)"),
+        Arguments.of("multicast", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1", "224.0.0.0/4")), 3,
+            "entry 224.0.0.0/4 is broader"),
+        Arguments.of("a multicast group", (Consumer<FakeFeishu>) f -> f.entries(List.of("192.0.2.1", "239.1.1.1")), 3,
+            "lies in 224.0.0.0/4 (multicast"),
+        Arguments.of("IPv6 loopback", (Consumer<FakeFeishu>) f -> f.entries(List.of("2001:db8::1", "::1")), 3,
+            "entry ::1/128 lies in ::1/128 (loopback"),
+        Arguments.of("IPv6 link-local", (Consumer<FakeFeishu>) f -> f.entries(List.of("2001:db8::1", "fe80::/10")), 3,
+            "entry fe80::/10 is broader than validation.min_prefix_v6 /32"),
+        Arguments.of("an IPv6 link-local address", (Consumer<FakeFeishu>) f -> f.entries(
+            List.of("2001:db8::1", "fe80::1")), 3, "lies in fe80::/10 (link-local"),
+        Arguments.of("IPv4-mapped IPv6", (Consumer<FakeFeishu>) f -> f.entries(
+            List.of("2001:db8::1", "::ffff:0:0/96")), 3, "lies in ::ffff:0:0/96 (IPv4-mapped"),
+        Arguments.of("unique local IPv6", (Consumer<FakeFeishu>) f -> f.entries(List.of("2001:db8::1", "fd00::1")),
+            3, "lies in fc00::/7 (unique local"),
         Arguments.of("malformed JSON", (Consumer<FakeFeishu>) f -> f.failNextList(Fault.status(200, "{\"code\":0,")),
             3, "not JSON"),
         // Feishu leaves out empty arrays, so a missing ip_list is an empty list, which the guard refuses.
@@ -134,6 +162,21 @@ class HostileFeishuTest {
     String before = state();
     feishu.entries(List.of("0.0.0.0/0"));
     assertUnchangedThenConverges(before, sync(), 3, "\"0.0.0.0/0\"");
+  }
+
+  @Test
+  void additionOpeningTooManyAddressesIsRefusedUnlessForced() throws IOException {
+    String before = state();
+    List<String> wider = new ArrayList<>(FakeFeishu.docAddresses(100));
+    wider.add("2001:db8::/40");
+    feishu.entries(wider);
+    Run r = sync();
+    assertEquals(4, r.exit, r.err);
+    assertTrue(r.err.contains("opens 16777216 IPv6 /64 networks, more than guard.max_added_v6_networks 65536"),
+        r.err);
+    assertEquals(before, state());
+    assertEquals(0, sync("--force").exit);
+    assertTrue(Files.readString(allow).contains("2001:db8::/40"));
   }
 
   @Test

@@ -68,6 +68,7 @@ class SecretsTest {
           base_url: %s
           app_id: %s
           app_secret: ${FEISHU_APP_SECRET}
+        %s
         state_dir: %s
         logging:
           level: trace
@@ -82,7 +83,7 @@ class SecretsTest {
           - type: file
             path: %s
             on_change: ["/bin/sh", "-c", "cat /proc/$PPID/cmdline /proc/$$/cmdline > %s; env > %s"]
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, dir.resolve("state"), hook, hook,
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), hook, hook,
         dir.resolve("allow.conf"), dir.resolve("cmdlines"), dir.resolve("child-env"))
         + (withAws ? """
           - type: aws-prefix-list

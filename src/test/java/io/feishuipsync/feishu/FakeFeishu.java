@@ -30,6 +30,9 @@ public final class FakeFeishu implements AutoCloseable {
 
   public static final String APP_ID = "cli_test_app";
   public static final String APP_SECRET = "s3cr3t-APP-secret-value";
+  /** Config line that lets the documentation ranges, which tests use as Feishu's senders, through validation. */
+  public static final String LAB_VALIDATION =
+      "validation: {allow_special: [192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32]}";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
