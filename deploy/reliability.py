@@ -89,6 +89,21 @@ CASES = [
       "DaemonTest#stopWaitsForTheSyncInProgressToFinish",
       "PackageIT#daemonRunsAsTheUnitRunsItAndStopsCleanlyOnSigterm"]),
     ("Security review", None),
+    ("Over-broad answers: entries in special-purpose ranges (private, loopback, the metadata address, CGNAT, "
+     "multicast, IPv6 loopback, link-local, IPv4-mapped, unique local, ...) or broader than the minimum prefix "
+     "(`0.0.0.0/1` + `128.0.0.0/1`) make the whole answer invalid (exit 3), nothing changes; "
+     "`validation.allow_special` exempts lab ranges only",
+     ["HostileFeishuTest#hostileAnswerChangesNothingAndTheNextRunConverges",
+      "EntryPolicyTest#specialPurposeEntriesFromFeishuAreRefused", "EntryPolicyTest#publicEntriesAreAccepted",
+      "EntryPolicyTest#prefixesBroaderThanTheMinimumAreRefusedEvenWhenExempt",
+      "EntryPolicyTest#allowSpecialExemptsOnlyEntriesInsideTheListedRanges",
+      "EntryPolicyTest#oneRefusedEntryFailsTheWholeAnswer", "ConfigLoaderTest#badValidationValuesAreNamed"]),
+    ("A change that opens more addresses than `guard.max_added_v4_addresses` / `guard.max_added_v6_networks` "
+     "(a first run included) is refused (exit 4) unless `--force`; counted in addresses, not entries",
+     ["HostileFeishuTest#additionOpeningTooManyAddressesIsRefusedUnlessForced",
+      "PlanTest#firstRunOpeningMoreThanTheAddressGuardIsRefusedUnlessForced",
+      "PlanTest#addressGuardCountsWhatIsNewNotWhatIsListed", "PlanTest#ipv6AdditionsAreGuardedInSlash64Networks",
+      "AddressSetsTest#addedAddressesAreCountedNotEntries", "AddressSetsTest#addedIpv6IsCountedInSlash64Networks"]),
     ("Secrets (app secret, tenant token, bot and webhook secrets, AWS keys) at trace level: absent from stdout, "
      "stderr, the log, `status`, `check-config`, the state files, and the command line and environment of child "
      "processes",
