@@ -1,0 +1,66 @@
+package io.feishuipsync.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A credential systemd announced ($CREDENTIALS_DIRECTORY set) that cannot be read is reported as unreadable, with
+ * its path, the reason and the documented fallback, never as "missing". SystemdBootIT shows the real case: systemd
+ * 252 in a container falls back to a root-only credentials directory.
+ */
+class CredentialFallbackTest {
+
+  static final String CONFIG = "feishu:\n  app_id: cli_a1b2c3\n  app_secret: ${FEISHU_APP_SECRET:-}\n"
+      + "state_dir: /tmp/feishu-ipsync-test\nwriters:\n  - type: dryrun\n";
+
+  @TempDir
+  Path dir;
+
+  ConfigException error(Path credentials) {
+    ConfigLoader loader = new ConfigLoader(Map.of("CREDENTIALS_DIRECTORY", credentials.toString())::get);
+    return assertThrows(ConfigException.class, () -> loader.parse(CONFIG, dir.resolve("config.yaml")));
+  }
+
+  @Test
+  void aCredentialThatIsThereButCannotBeReadSaysSoWithPathReasonAndFallback() throws IOException {
+    // A directory where the file should be: there, and unreadable whoever runs the test (root included).
+    Path credentials = Files.createDirectories(dir.resolve("credentials/app_secret")).getParent();
+    ConfigException e = error(credentials);
+    assertEquals("$CREDENTIALS_DIRECTORY/app_secret: set, but the credential cannot be read: " + credentials
+        + "/app_secret: Is a directory; systemd passed it where this user cannot read it (LoadCredential= in a"
+        + " container can do that): use feishu.app_secret_file instead, a file of mode 0640 in group feishu-ipsync",
+        e.getMessage());
+  }
+
+  @Test
+  void aCredentialsDirectoryThisUserCannotSearchIsNotReportedAsMissing() throws IOException {
+    Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root reads any directory");
+    Path credentials = Files.createDirectories(dir.resolve("credentials"));
+    Files.writeString(credentials.resolve("app_secret"), "s3cr3t");
+    Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("---------"));
+    try {
+      ConfigException e = error(credentials);
+      assertTrue(e.getMessage().startsWith("$CREDENTIALS_DIRECTORY/app_secret: set, but the credential cannot be"
+          + " read: " + credentials + "/app_secret: permission denied"), e.getMessage());
+      assertTrue(e.getMessage().contains("feishu.app_secret_file"), e.getMessage());
+    } finally {
+      Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void aCredentialThatIsNotThereIsStillMissing() {
+    ConfigException e = error(dir);
+    assertTrue(e.getMessage().startsWith("feishu.app_secret: missing;"), e.getMessage());
+  }
+}
