@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh Debian machine ready for the integration tests: kernel firewall tools, Docker (dockerd started by
-# hand: there is no systemd here), and the testbed image. Fails with one clear line when something can't be had.
+# hand: there is no systemd here), the testbed image and the image that boots systemd. Fails with one clear line
+# when something can't be had.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,8 @@ else
 fi
 
 bash deploy/testbed/build-image.sh || die "could not build the testbed image"
+# The image SystemdBootIT boots a real systemd in (Debian 12, systemd 252 as PID 1).
+bash deploy/testbed/build-systemd-image.sh || die "could not build the systemd image"
 
 say "checking the kernel tools inside the testbed"
 docker run --rm --cap-add NET_ADMIN feishu-ipsync-testbed:1 sh -c \

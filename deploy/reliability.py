@@ -119,6 +119,29 @@ CASES = [
      "by hand as root); config not world-readable",
      ["StateStoreTest#snapshotRoundTripsAndIsPrivate", "PackageIT#installedFilesUserAndPermissions",
       "PackageIT#syncRunByRootLeavesStateTheServiceCanUseAndAForeignLockIsAClearError"]),
+    ("Under the real init system", None),
+    ("The packaged unit, unchanged, under systemd 252 as PID 1 (Debian 12 container): `enable --now`, first sync in "
+     "the kernel, a changed list after a restart, a clean stop (inactive, exit 0), rules kept, no secret in the "
+     "journal; with the nftables writer and the iptables writer in both flavours",
+     ["SystemdBootIT#nftablesAndIptablesNftWritersUnderTheUnit",
+      "SystemdBootIT#iptablesLegacyWriterUnderTheUnitUsesTheHostsOneXtablesLock"]),
+    ("Legacy iptables under `ProtectSystem=strict` shares the host's one `/run/xtables.lock` (created if missing, "
+     "readable by the service's group), and waits while another iptables user holds it",
+     ["SystemdBootIT#iptablesLegacyWriterUnderTheUnitUsesTheHostsOneXtablesLock", "SystemdUnitIT#unitVerifies"]),
+    ("Pre-checks quote the tool's own error (one sanitized line); a missing capability is named only when the tool "
+     "says the kernel refused",
+     ["PrecheckErrorsTest#legacyIptablesThatCannotOpenItsLockSaysSoInsteadOfBlamingTheCapability",
+      "PrecheckErrorsTest#iptablesWithoutTheCapabilityQuotesTheToolAndNamesTheCapability",
+      "PrecheckErrorsTest#theQuotedLineIsOneLineWithControlCharactersEscapedAndCapped",
+      "NftablesWriterIT#missingCapabilityIsAClearErrorBeforeAnyChange",
+      "IptablesWriterIT#missingCapabilityIsAClearErrorBeforeAnyChange"]),
+    ("A systemd credential the service user cannot read is reported with path and reason, and the "
+     "`app_secret_file` fallback, not as missing",
+     ["SystemdBootIT#aCredentialTheServiceUserCannotReadIsNamedInTheJournal",
+      "CredentialFallbackTest#aCredentialThatIsThereButCannotBeReadSaysSoWithPathReasonAndFallback"]),
+    ("`systemd-analyze security` of the installed unit is at most what the README states",
+     ["SystemdBootIT#securityAnalysisOfTheInstalledUnitIsAtMostWhatTheReadmeClaims",
+      "SystemdUnitIT#securityExposureIsOkOrBetter"]),
 ]
 
 

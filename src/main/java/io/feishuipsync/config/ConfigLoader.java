@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.feishuipsync.core.EntryPolicy;
+import io.feishuipsync.core.FileErrors;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Secret;
@@ -21,9 +22,11 @@ import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterRegistry;
 import io.feishuipsync.writer.WriterType;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -212,13 +215,31 @@ public final class ConfigLoader {
     String credentials = env.apply("CREDENTIALS_DIRECTORY");
     if (credentials != null && !credentials.isBlank()) {
       Path p = Path.of(credentials, CREDENTIAL_NAME);
-      if (Files.exists(p)) {
+      // notExists is false also when the directory cannot be searched: then the credential is there but unreadable.
+      if (!Files.notExists(p)) {
+        requireReadableCredential(p);
         return secretFromFile("$CREDENTIALS_DIRECTORY/" + CREDENTIAL_NAME, p);
       }
     }
     throw new ConfigException("feishu.app_secret",
         "missing; set app_secret (e.g. ${FEISHU_APP_SECRET}), app_secret_file, or a systemd credential named "
             + CREDENTIAL_NAME);
+  }
+
+  /**
+   * systemd announced a credential the service user cannot read: in a container {@code LoadCredential=} may fall
+   * back to a root-only directory. Says so, with the path and the reason, and the way around it.
+   */
+  private static void requireReadableCredential(Path p) {
+    try (InputStream in = Files.newInputStream(p)) {
+      in.read();
+    } catch (IOException e) {
+      String why = e instanceof FileSystemException f && f.getFile() != null ? FileErrors.describe(e)
+          : p + ": " + FileErrors.describe(e);
+      throw new ConfigException("$CREDENTIALS_DIRECTORY/" + CREDENTIAL_NAME, "set, but the credential cannot be"
+          + " read: " + why + "; systemd passed it where this user cannot read it (LoadCredential= in a container"
+          + " can do that): use feishu.app_secret_file instead, a file of mode 0640 in group feishu-ipsync");
+    }
   }
 
   private static Secret secretFromFile(String key, Path p) {

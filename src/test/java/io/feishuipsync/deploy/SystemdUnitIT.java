@@ -51,6 +51,10 @@ class SystemdUnitIT {
     Files.createDirectories(launcher.getParent());
     Files.copy(Path.of("deploy/debian/feishu-ipsync"), launcher);
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // The shell the unit's xtables-lock ExecStartPre= runs, as on every Debian system.
+    Path shell = root.resolve("bin/sh");
+    Files.createDirectories(shell.getParent());
+    Files.copy(Path.of("/bin/sh"), shell);
     CommandResult r = run("systemd-analyze", "verify", "--root=" + root, "feishu-ipsync.service");
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     assertEquals("", r.stderr().strip(), "no warnings");

@@ -5,6 +5,7 @@ import io.feishuipsync.core.IpRange;
 import io.feishuipsync.exec.CommandResult;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.writer.Holding;
+import io.feishuipsync.writer.ToolErrors;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterException;
 import java.io.IOException;
@@ -53,21 +54,16 @@ final class IptablesWriter implements Writer {
     for (IpRange.Family f : families) {
       CommandResult r = run(List.of(iptables(f), "-w", "-S", layout.jumpFrom()), "", iptables(f), "iptables");
       if (!r.ok()) {
-        if (r.stderr().contains("ermission denied") || r.stderr().contains("not permitted")) {
-          throw new WriterException(name(), "no permission to use " + iptables(f) + ": the process needs"
-              + " CAP_NET_ADMIN (and CAP_NET_RAW) (run as root, or AmbientCapabilities= in the systemd unit)");
-        }
-        if (layout.jumpFrom().equals("DOCKER-USER")) {
+        if (layout.jumpFrom().equals("DOCKER-USER") && r.toolError().contains("No chain")) {
           throw new WriterException(name(), "chain DOCKER-USER does not exist in " + iptables(f)
               + "; is Docker running? (" + r.describeFailure() + ")");
         }
-        throw new WriterException(name(), "cannot read " + layout.jumpFrom() + ": " + r.describeFailure());
+        throw new WriterException(name(), "cannot read chain " + layout.jumpFrom() + ": " + ToolErrors.describe(r));
       }
     }
     CommandResult ipset = run(List.of("ipset", "list", "-n"), "", "ipset", "ipset");
     if (!ipset.ok()) {
-      throw new WriterException(name(), "ipset cannot list sets: " + ipset.describeFailure()
-          + " (needs CAP_NET_ADMIN and the ip_set kernel module)");
+      throw new WriterException(name(), "ipset cannot list sets: " + ToolErrors.describe(ipset));
     }
     warnAboutOtherFlavour();
   }

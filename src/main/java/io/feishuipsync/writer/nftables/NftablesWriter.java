@@ -8,6 +8,7 @@ import io.feishuipsync.core.IpRange;
 import io.feishuipsync.exec.CommandResult;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.writer.Holding;
+import io.feishuipsync.writer.ToolErrors;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterException;
 import java.io.IOException;
@@ -43,7 +44,7 @@ final class NftablesWriter implements Writer {
   public void check() throws WriterException {
     CommandResult tables = run(List.of(nft, "-j", "list", "tables"), "");
     if (!tables.ok()) {
-      throw new WriterException(name(), permissionHint(tables));
+      throw new WriterException(name(), "cannot list the ruleset: " + ToolErrors.describe(tables));
     }
     if (layout.setsOnly() && !tableExists(tables.stdout())) {
       throw new WriterException(name(), "table " + layout.where() + " does not exist; sets_only mode adds its sets"
@@ -184,14 +185,6 @@ final class NftablesWriter implements Writer {
     } catch (IOException e) {
       throw new WriterException(name(), "nft printed JSON this writer cannot read: " + e.getMessage(), e);
     }
-  }
-
-  private String permissionHint(CommandResult r) {
-    if (r.stderr().contains("Operation not permitted") || r.stderr().contains("Permission denied")) {
-      return "no permission to use nftables: the process needs CAP_NET_ADMIN (run as root, or"
-          + " AmbientCapabilities=CAP_NET_ADMIN in the systemd unit)";
-    }
-    return "cannot list the ruleset: " + r.describeFailure();
   }
 
   private CommandResult run(List<String> argv, String stdin) throws WriterException {
