@@ -39,7 +39,8 @@ final class Wiring implements AutoCloseable {
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock);
     metrics.restore(store.loadSnapshot().snapshot().orElse(null), store.loadStatus()
-        .map(s -> s.path("last_success").path("time").asText(null)).map(Instant::parse).orElse(null));
+        .map(s -> s.path("last_success").path("time").asText(null)).map(Instant::parse).orElse(null),
+        store.loadStatus().map(s -> s.path("consecutive_failures").asInt(0)).orElse(0));
   }
 
   /** One sync, then metrics and notifications (neither can change its outcome). */

@@ -32,8 +32,8 @@ final class StatusDocument {
     } else {
       previous.map(p -> p.get("last_success")).filter(JsonNode::isObject).ifPresent(s -> root.set("last_success", s));
     }
-    int failures = r.outcome() == SyncResult.Outcome.SUCCESS ? 0
-        : previous.map(p -> p.path("consecutive_failures").asInt(0)).orElse(0) + 1;
+    int failures = r.outcome().consecutiveFailures(
+        previous.map(p -> p.path("consecutive_failures").asInt(0)).orElse(0));
     root.put("consecutive_failures", failures);
 
     // Writers the run did not reach keep their last result.

@@ -49,5 +49,19 @@ public record SyncResult(Outcome outcome, String message, int total, SortedSet<I
     public int exitCode() {
       return exitCode;
     }
+
+    /**
+     * The one definition of a failed run, for status, metrics, the daemon's early retry and the "failing" alert: the
+     * source or a writer failed, or something unexpected did. A guard refusal is not a failure: it is a decision
+     * that waits for a person (it has its own notification and alert) and asking again changes nothing.
+     */
+    public boolean isFailure() {
+      return this == SOURCE_FAILED || this == WRITER_FAILED || this == ERROR;
+    }
+
+    /** Failed runs since the last success, after a run with this outcome: a refusal neither counts nor clears them. */
+    public int consecutiveFailures(int before) {
+      return this == SUCCESS ? 0 : isFailure() ? before + 1 : before;
+    }
   }
 }

@@ -90,6 +90,17 @@ public final class Daemon {
     return t == null ? null : t.getNextFireTime();
   }
 
+  /** Failed syncs since the last success, as {@link SyncResult.Outcome#consecutiveFailures} counts them. */
+  int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  /** When the early retry after a failure is due, or null when none is pending. */
+  Date retryTime() throws SchedulerException {
+    Trigger t = scheduler.getTrigger(RETRY);
+    return t == null ? null : t.getNextFireTime();
+  }
+
   private Trigger scheduleTrigger() {
     if (schedule.cron() != null) {
       return TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB)
@@ -117,21 +128,19 @@ public final class Daemon {
       log.error("sync failed unexpectedly; the daemon keeps going", e);
       r = null;
     }
-    boolean failed = r == null || (r.outcome() != SyncResult.Outcome.SUCCESS
-        && r.outcome() != SyncResult.Outcome.REFUSED);
+    int before = consecutiveFailures;
+    consecutiveFailures = r == null ? before + 1 : r.outcome().consecutiveFailures(before);
     if (r != null && r.outcome() == SyncResult.Outcome.REFUSED) {
       log.warn("sync refused by a guard; not retried before the next scheduled run: {}", r.message());
     }
-    if (!failed) {
-      if (consecutiveFailures > 0) {
-        log.info("sync recovered after {} failed attempt(s)", consecutiveFailures);
-      }
-      consecutiveFailures = 0;
-      unscheduleRetry();
+    if (r == null || r.outcome().isFailure()) {
+      scheduleRetry(r == null ? "unexpected failure" : r.message());
       return;
     }
-    consecutiveFailures++;
-    scheduleRetry(r == null ? "unexpected failure" : r.message());
+    if (consecutiveFailures == 0 && before > 0) {
+      log.info("sync recovered after {} failed attempt(s)", before);
+    }
+    unscheduleRetry();
   }
 
   private void scheduleRetry(String why) {
@@ -143,7 +152,7 @@ public final class Daemon {
       }
       scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(RETRY).forJob(JOB)
           .startAt(new Date(System.currentTimeMillis() + delay.toMillis())).build());
-      log.error("sync failed ({} in a row), retrying in {}: {}", consecutiveFailures, Durations.format(delay), why);
+      log.error("sync failed ({} since the last success), retrying in {}: {}", consecutiveFailures, Durations.format(delay), why);
     } catch (SchedulerException e) {
       log.error("cannot schedule a retry; the next scheduled run will try again: {}", e.getMessage());
     }

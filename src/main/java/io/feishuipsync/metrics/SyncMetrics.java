@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What operators alert on, as Prometheus metrics: when the last sync succeeded and was attempted, its outcome, the
- * entries each writer holds, changes applied, Feishu requests, sync duration, guard refusals, and the list's age.
+ * entries each writer holds, changes applied, Feishu requests, sync duration, guard refusals, failed syncs since
+ * the last success, and the list's age.
  */
 public final class SyncMetrics {
 
@@ -34,6 +35,7 @@ public final class SyncMetrics {
   private final AtomicLong lastSuccess = new AtomicLong();
   private final AtomicLong lastAttempt = new AtomicLong();
   private final AtomicLong listFetchedAt = new AtomicLong();
+  private final AtomicLong consecutiveFailures = new AtomicLong();
   private final Map<String, AtomicLong> outcome = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> entries = new ConcurrentHashMap<>();
   private final Timer duration;
@@ -47,6 +49,9 @@ public final class SyncMetrics {
     Gauge.builder("feishu_ipsync.list.age", this, m -> m.listFetchedAt.get() == 0 ? -1
             : m.clock.instant().getEpochSecond() - m.listFetchedAt.get()).baseUnit("seconds")
         .description("Age of the applied list (time since it was fetched), -1 when none").register(registry);
+    Gauge.builder("feishu_ipsync.consecutive_failures", consecutiveFailures, AtomicLong::get)
+        .description("Failed syncs since the last success, as status counts them (a guard refusal is not one)")
+        .register(registry);
     for (SyncResult.Outcome o : SyncResult.Outcome.values()) {
       String name = o.name().toLowerCase(Locale.ROOT);
       AtomicLong v = new AtomicLong();
@@ -58,8 +63,9 @@ public final class SyncMetrics {
         .register(registry);
   }
 
-  /** Starts from what the state directory says, so a restart does not reset the age of the list. */
-  public void restore(Snapshot snapshot, Instant lastSuccessTime) {
+  /** Starts from what the state directory says, so a restart resets neither the list's age nor the failure count. */
+  public void restore(Snapshot snapshot, Instant lastSuccessTime, int failures) {
+    consecutiveFailures.set(failures);
     if (snapshot != null) {
       listFetchedAt.set(snapshot.fetchedAt().getEpochSecond());
     }
@@ -75,6 +81,7 @@ public final class SyncMetrics {
     String name = r.outcome().name().toLowerCase(Locale.ROOT);
     outcome.forEach((k, v) -> v.set(k.equals(name) ? 1 : 0));
     duration.record(r.duration());
+    consecutiveFailures.set(r.outcome().consecutiveFailures((int) consecutiveFailures.get()));
     counter("feishu_ipsync.syncs", "outcome", name, "Sync runs by outcome").increment();
     counter("feishu_ipsync.feishu.requests", "outcome",
         r.outcome() == SyncResult.Outcome.SOURCE_FAILED ? "failed" : "ok", "HTTP requests made to Feishu")

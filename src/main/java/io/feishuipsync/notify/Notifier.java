@@ -49,7 +49,10 @@ public final class Notifier {
     this.clock = clock;
   }
 
-  /** Looks at one run's result and sends what it calls for. Never throws. */
+  /**
+   * Looks at one run's result and sends what it calls for. Never throws. {@code consecutiveFailures} is the count
+   * {@code status.json} holds after the run ({@link SyncResult.Outcome#consecutiveFailures}).
+   */
   public void after(SyncResult r, int consecutiveFailures) {
     if (channels.isEmpty() || r.dryRun()) {
       return;
@@ -71,9 +74,10 @@ public final class Notifier {
             consecutiveFailures));
         state.put("last_refusal", r.message());
       }
-    } else if (consecutiveFailures >= failuresBeforeAlert && !alerting) {
-      events.add(new Event("failing", consecutiveFailures + " syncs failed in a row; the firewall keeps the last"
-          + " good list. Last error: " + r.message(), r.total(), List.of(), List.of(), consecutiveFailures));
+    } else if (r.outcome().isFailure() && consecutiveFailures >= failuresBeforeAlert && !alerting) {
+      events.add(new Event("failing", consecutiveFailures + " syncs failed since the last successful one; the"
+          + " firewall keeps the last good list. Last error: " + r.message(), r.total(), List.of(), List.of(),
+          consecutiveFailures));
       state.put("alerting", true);
     }
     for (Event e : events) {

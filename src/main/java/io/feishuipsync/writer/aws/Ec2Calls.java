@@ -3,6 +3,8 @@ package io.feishuipsync.writer.aws;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.writer.WriterException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -50,6 +52,18 @@ final class Ec2Calls {
             + " (check the region, endpoint, network and credentials)", e);
       }
     }
+  }
+
+  /**
+   * A paginated listing, collected afresh on each attempt: when a page is throttled the listing starts over from the
+   * first page into a new list, so no item is counted twice.
+   */
+  <T> List<T> pages(String operation, Supplier<? extends Iterable<T>> listing) throws WriterException {
+    return call(operation, () -> {
+      List<T> out = new ArrayList<>();
+      listing.get().forEach(out::add);
+      return out;
+    });
   }
 
   static String code(Ec2Exception e) {

@@ -9,6 +9,7 @@ import io.feishuipsync.writer.WriterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -18,12 +19,15 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AddPrefixListEntry;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.ManagedPrefixList;
+import software.amazon.awssdk.services.ec2.model.ModifyManagedPrefixListResponse;
+import software.amazon.awssdk.services.ec2.model.PrefixListEntry;
 import software.amazon.awssdk.services.ec2.model.RemovePrefixListEntry;
 
 /**
- * Keeps a customer-managed prefix list holding exactly the list's addresses of its family. Each modification names
- * the version it read; on a conflict the writer reads again and retries. Additions go first, so a change split over
- * several calls never leaves a gap.
+ * Keeps a customer-managed prefix list holding exactly the list's addresses of its family. A change that fits one
+ * ModifyManagedPrefixList call is made in one; a larger one is split so that the list never holds more than its
+ * max entries, additions first. Each call names the version the writer read or its previous call made; on a
+ * conflict the writer reads again and starts over.
  */
 final class PrefixListWriter implements Writer {
 
@@ -71,15 +75,15 @@ final class PrefixListWriter implements Writer {
 
   @Override
   public Holding read() throws WriterException {
-    ManagedPrefixList list = describe();
-    return Holding.of(entries(list.version()));
+    describe();
+    return Holding.of(entries());
   }
 
   @Override
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
     for (int conflict = 0; ; conflict++) {
       ManagedPrefixList list = awaitStable(describe());
-      TreeSet<IpRange> current = entries(list.version());
+      TreeSet<IpRange> current = entries();
       if (desired.size() > list.maxEntries()) {
         throw new WriterException(name(), "the list has room for " + list.maxEntries() + " entries but "
             + desired.size() + " are needed; nothing changed. Raise its max entries (ModifyManagedPrefixList"
@@ -87,8 +91,13 @@ final class PrefixListWriter implements Writer {
       }
       List<IpRange> add = desired.stream().filter(r -> !current.contains(r)).toList();
       List<IpRange> remove = current.stream().filter(r -> !desired.contains(r)).toList();
+      List<Batch> plan = batches(current.size(), list.maxEntries(), add, remove).orElseThrow(() ->
+          new WriterException(name(), "the list holds " + current.size() + " entries, more than its max entries "
+              + list.maxEntries() + ", and no order of calls keeps it within that while " + add.size()
+              + " entries are added and " + remove.size() + " removed; nothing changed. Raise its max entries"
+              + " (ModifyManagedPrefixList MaxEntries)"));
       try {
-        modify(list.version(), add, remove);
+        modify(list.version(), plan);
         return;
       } catch (WriterException e) {
         if (!isVersionConflict(e) || conflict + 1 >= MAX_CONFLICTS) {
@@ -102,30 +111,65 @@ final class PrefixListWriter implements Writer {
   @Override
   public void teardown() throws WriterException {
     ManagedPrefixList list = awaitStable(describe());
-    modify(list.version(), List.of(), new ArrayList<>(entries(list.version())));
+    TreeSet<IpRange> current = entries();
+    modify(list.version(), batches(current.size(), list.maxEntries(), List.of(), List.copyOf(current))
+        .orElseThrow());
   }
 
-  /** Adds first, then removes, at most {@link #MAX_PER_CALL} of each per call, each call naming the version. */
-  private void modify(long version, List<IpRange> add, List<IpRange> remove) throws WriterException {
-    long v = version;
+  /** One ModifyManagedPrefixList call: the entries it adds and removes, at most {@link #MAX_PER_CALL} of each. */
+  record Batch(List<IpRange> add, List<IpRange> remove) {}
+
+  /**
+   * Splits a change of a list holding {@code size} entries into calls after each of which it holds at most
+   * {@code maxEntries}: one call when the change fits one (atomic, no peak); otherwise additions first, each call
+   * taking along only the removals that make room for it, the remaining removals with the last additions and after.
+   * Removals are of entries no longer listed, so taking them early never drops an address that stays. Empty when no
+   * order keeps the list within {@code maxEntries}.
+   */
+  static Optional<List<Batch>> batches(int size, int maxEntries, List<IpRange> add, List<IpRange> remove) {
+    List<Batch> out = new ArrayList<>();
     int a = 0;
     int r = 0;
+    int held = size;
     while (a < add.size() || r < remove.size()) {
-      List<IpRange> addNow = add.subList(a, Math.min(add.size(), a + MAX_PER_CALL));
-      // Removals wait until every addition is in: the list never lacks an address that stays.
-      List<IpRange> removeNow = addNow.size() == add.size() - a
-          ? remove.subList(r, Math.min(remove.size(), r + MAX_PER_CALL)) : List.of();
+      int canRemove = Math.min(MAX_PER_CALL, remove.size() - r);
+      int addNow = Math.max(0, Math.min(Math.min(MAX_PER_CALL, add.size() - a), maxEntries - held + canRemove));
+      int removeNow = a + addNow == add.size() ? canRemove : Math.max(0, held + addNow - maxEntries);
+      if ((addNow == 0 && removeNow == 0) || removeNow > canRemove || held + addNow - removeNow > maxEntries) {
+        return Optional.empty();
+      }
+      out.add(new Batch(add.subList(a, a + addNow), remove.subList(r, r + removeNow)));
+      a += addNow;
+      r += removeNow;
+      held += addNow - removeNow;
+    }
+    return Optional.of(out);
+  }
+
+  /**
+   * Runs the calls in order, the first naming {@code version} and each next one the version the previous call
+   * made: a list changed by someone else in between is then refused by EC2 as a version conflict, where reading the
+   * version again would have hidden it.
+   */
+  private void modify(long version, List<Batch> plan) throws WriterException {
+    long v = version;
+    for (Batch batch : plan) {
       long current = v;
       Ec2Client ec2 = client();
-      calls.call("ModifyManagedPrefixList", () -> ec2.modifyManagedPrefixList(b -> b.prefixListId(id)
+      ModifyManagedPrefixListResponse answer = calls.call("ModifyManagedPrefixList",
+          () -> ec2.modifyManagedPrefixList(b -> b.prefixListId(id)
           .currentVersion(current)
-          .addEntries(addNow.stream().map(e -> AddPrefixListEntry.builder().cidr(e.toString())
+          .addEntries(batch.add().stream().map(e -> AddPrefixListEntry.builder().cidr(e.toString())
               .description(description).build()).toList())
-          .removeEntries(removeNow.stream().map(e -> RemovePrefixListEntry.builder().cidr(e.toString()).build())
-              .toList())));
-      a += addNow.size();
-      r += removeNow.size();
-      v = awaitStable(describe()).version();
+          .removeEntries(batch.remove().stream().map(e -> RemovePrefixListEntry.builder().cidr(e.toString())
+              .build()).toList())));
+      ManagedPrefixList after = answer.prefixList();
+      // Each change of entries makes exactly one new version; while it is in progress EC2 may still show the old one.
+      v = after != null && after.version() != null && after.version() > current ? after.version() : current + 1;
+      if (after == null || after.stateAsString() == null || after.stateAsString().endsWith("-in-progress")) {
+        // The next call would be refused while this one runs; only the state is taken from this read.
+        awaitStable(describe());
+      }
     }
   }
 
@@ -159,15 +203,13 @@ final class PrefixListWriter implements Writer {
     return list;
   }
 
-  private TreeSet<IpRange> entries(Long version) throws WriterException {
+  private TreeSet<IpRange> entries() throws WriterException {
     Ec2Client ec2 = client();
     TreeSet<IpRange> out = new TreeSet<>();
-    List<String> cidrs = new ArrayList<>();
-    calls.call("GetManagedPrefixListEntries", () -> {
-      ec2.getManagedPrefixListEntriesPaginator(b -> b.prefixListId(id)).entries().forEach(e -> cidrs.add(e.cidr()));
-      return null;
-    });
-    for (String c : cidrs) {
+    List<PrefixListEntry> all = calls.pages("GetManagedPrefixListEntries",
+        () -> ec2.getManagedPrefixListEntriesPaginator(b -> b.prefixListId(id)).entries());
+    for (PrefixListEntry entry : all) {
+      String c = entry.cidr();
       try {
         out.add(IpRange.parse(c));
       } catch (IllegalArgumentException e) {

@@ -173,12 +173,9 @@ final class SecurityGroupWriter implements Writer {
 
   private GroupRules rules(String group) throws WriterException {
     Ec2Client ec2 = client();
-    List<SecurityGroupRule> all = new ArrayList<>();
-    calls.call("DescribeSecurityGroupRules", () -> {
-      ec2.describeSecurityGroupRulesPaginator(b -> b.filters(Filter.builder().name("group-id").values(group).build()))
-          .securityGroupRules().forEach(all::add);
-      return null;
-    });
+    List<SecurityGroupRule> all = calls.pages("DescribeSecurityGroupRules", () -> ec2
+        .describeSecurityGroupRulesPaginator(b -> b.filters(Filter.builder().name("group-id").values(group).build()))
+        .securityGroupRules());
     if (all.isEmpty()) {
       // An unknown group id lists no rules rather than failing; make sure it exists.
       calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(b -> b.groupIds(group)));

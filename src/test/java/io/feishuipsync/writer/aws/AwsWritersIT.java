@@ -176,6 +176,21 @@ class AwsWritersIT {
     assertEquals(ips("198.51.100.10"), listEntries(created.prefixListId()));
   }
 
+  @Test
+  void fullPrefixListIsRotatedInOneCallThatAddsAndRemoves() throws Exception {
+    var created = ec2.createManagedPrefixList(b -> b.prefixListName("full-" + System.nanoTime())
+        .addressFamily("IPv4").maxEntries(3)).prefixList();
+    Writer w = writer("aws-prefix-list", "prefix_list_id: " + created.prefixListId() + "\n");
+    converge(w, ips("198.51.100.10", "198.51.100.11", "198.51.100.12"));
+    long before = version(created.prefixListId());
+
+    // Two of three replaced on a full list: only one call holding both the additions and the removals fits.
+    converge(w, ips("198.51.100.12", "203.0.113.1", "203.0.113.2"));
+    assertEquals(ips("198.51.100.12", "203.0.113.1", "203.0.113.2"), listEntries(created.prefixListId()));
+    assertEquals(before + 1, version(created.prefixListId()), "one ModifyManagedPrefixList call");
+    assertTrue(w.read().inSync(ips("198.51.100.12", "203.0.113.1", "203.0.113.2")));
+  }
+
   static SortedSet<IpRange> listEntries(String id) {
     TreeSet<IpRange> out = new TreeSet<>();
     ec2.getManagedPrefixListEntries(b -> b.prefixListId(id)).entries().forEach(e -> out.add(IpRange.parse(e.cidr())));

@@ -30,9 +30,10 @@ import software.amazon.awssdk.services.ec2.model.RevokeSecurityGroupIngressRespo
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /**
- * A stateful fake of the EC2 API for what moto does not enforce: the rules-per-group quota, a stale prefix list
- * {@code CurrentVersion}, throttling, and duplicate/not-found answers. Keeps groups' rules and prefix lists, fails
- * calls as scripted, and records every mutating call.
+ * A fake of the EC2 API (this project's own, standing in for AWS; not moto), for what moto does not enforce: the
+ * rules-per-group quota, a prefix list's {@code MaxEntries} after every call, a stale {@code CurrentVersion}, a list
+ * still being modified, throttling of any call or of one page of a listing, and duplicate/not-found answers. Keeps
+ * groups' rules and prefix lists, pages listings, fails calls as scripted, and records every mutating call.
  */
 final class FakeEc2 implements Ec2Client {
 
@@ -42,6 +43,12 @@ final class FakeEc2 implements Ec2Client {
     final int maxEntries;
     long version = 1;
     final Map<String, String> entries = new LinkedHashMap<>();
+    /** The most entries the list held after any call. */
+    int peak;
+    /** Modifications refused for naming a version that was not the current one. */
+    int conflicts;
+    /** Describes left that still show the last modification in progress. */
+    int settling;
 
     PrefixList(String family, int maxEntries) {
       this.family = family;
@@ -54,10 +61,17 @@ final class FakeEc2 implements Ec2Client {
   final Map<String, Deque<String>> failures = new HashMap<>();
   final List<String> mutations = new ArrayList<>();
   int quota = 60;
+  /** Items per page of a listing. */
+  int pageSize = 1000;
+  /** Describes after each prefix list modification that still show it in progress (EC2 applies it asynchronously). */
+  int settleDescribes;
   /** Runs before each ModifyManagedPrefixList: stands for another writer changing the list meanwhile. */
   Runnable beforeModify = () -> {};
+  /** Runs after each ModifyManagedPrefixList that succeeded: another writer acting between two of ours. */
+  Runnable afterModify = () -> {};
   private int ids;
 
+  /** Fails the next calls of {@code operation} with {@code codes}; {@code "Operation page 2"} fails only that page. */
   void failNext(String operation, String... codes) {
     failures.computeIfAbsent(operation, k -> new ArrayDeque<>()).addAll(List.of(codes));
   }
@@ -90,8 +104,18 @@ final class FakeEc2 implements Ec2Client {
   public DescribeSecurityGroupRulesResponse describeSecurityGroupRules(DescribeSecurityGroupRulesRequest r) {
     maybeFail("DescribeSecurityGroupRules");
     String group = r.filters().get(0).values().get(0);
-    return DescribeSecurityGroupRulesResponse.builder()
-        .securityGroupRules(List.copyOf(groups.getOrDefault(group, List.of()))).build();
+    List<SecurityGroupRule> all = groups.getOrDefault(group, List.of());
+    int from = page("DescribeSecurityGroupRules", r.nextToken());
+    int to = Math.min(all.size(), from + pageSize);
+    return DescribeSecurityGroupRulesResponse.builder().securityGroupRules(List.copyOf(all.subList(from, to)))
+        .nextToken(to < all.size() ? String.valueOf(to) : null).build();
+  }
+
+  /** Where a page starts, failing it when scripted ({@code "Operation page N"}). */
+  private int page(String operation, String token) {
+    int from = token == null ? 0 : Integer.parseInt(token);
+    maybeFail(operation + " page " + (from / pageSize + 1));
+    return from;
   }
 
   @Override
@@ -155,41 +179,71 @@ final class FakeEc2 implements Ec2Client {
     for (String id : r.prefixListIds()) {
       PrefixList p = prefixLists.get(id);
       if (p != null) {
-        out.add(ManagedPrefixList.builder().prefixListId(id).addressFamily(p.family).maxEntries(p.maxEntries)
-            .version(p.version).state("modify-complete").build());
+        out.add(describe(id, p));
+        if (p.settling > 0) {
+          p.settling--;
+        }
       }
     }
     return DescribeManagedPrefixListsResponse.builder().prefixLists(out).build();
+  }
+
+  /** While a modification settles EC2 shows it in progress, with the version it started from. */
+  private static ManagedPrefixList describe(String id, PrefixList p) {
+    return ManagedPrefixList.builder().prefixListId(id).addressFamily(p.family).maxEntries(p.maxEntries)
+        .version(p.settling > 0 ? p.version - 1 : p.version)
+        .state(p.settling > 0 ? "modify-in-progress" : "modify-complete").build();
   }
 
   @Override
   public GetManagedPrefixListEntriesResponse getManagedPrefixListEntries(GetManagedPrefixListEntriesRequest r) {
     maybeFail("GetManagedPrefixListEntries");
     PrefixList p = prefixLists.get(r.prefixListId());
-    return GetManagedPrefixListEntriesResponse.builder().entries(p.entries.entrySet().stream()
-        .map(e -> PrefixListEntry.builder().cidr(e.getKey()).description(e.getValue()).build()).toList()).build();
+    List<PrefixListEntry> all = p.entries.entrySet().stream()
+        .map(e -> PrefixListEntry.builder().cidr(e.getKey()).description(e.getValue()).build()).toList();
+    int from = page("GetManagedPrefixListEntries", r.nextToken());
+    int to = Math.min(all.size(), from + pageSize);
+    return GetManagedPrefixListEntriesResponse.builder().entries(all.subList(from, to))
+        .nextToken(to < all.size() ? String.valueOf(to) : null).build();
   }
 
+  /**
+   * Applies a modification as EC2 does: refused while another one settles, for a version that is not the current
+   * one, for more than 100 additions or removals, and when the list would then hold more than its max entries.
+   */
   @Override
   public ModifyManagedPrefixListResponse modifyManagedPrefixList(ModifyManagedPrefixListRequest r) {
     beforeModify.run();
     maybeFail("ModifyManagedPrefixList");
     PrefixList p = prefixLists.get(r.prefixListId());
-    if (r.currentVersion() != p.version) {
+    if (p.settling > 0) {
+      throw error("IncorrectState", "The prefix list is in state modify-in-progress");
+    }
+    if (r.currentVersion() == null || r.currentVersion() != p.version) {
+      p.conflicts++;
       throw error("IncorrectState", "The prefix list has the version " + p.version + ", not "
           + r.currentVersion());
     }
     if (r.addEntries().size() > 100 || r.removeEntries().size() > 100) {
       throw error("InvalidParameterValue", "at most 100 entries may be added or removed per call");
     }
-    if (p.entries.size() + r.addEntries().size() - r.removeEntries().size() > p.maxEntries) {
-      throw error("PrefixListMaxEntriesExceeded", "too many entries");
+    Map<String, String> after = new LinkedHashMap<>(p.entries);
+    r.addEntries().forEach(e -> after.put(e.cidr(), e.description()));
+    r.removeEntries().forEach(e -> after.remove(e.cidr()));
+    if (after.size() > p.maxEntries) {
+      throw error("PrefixListMaxEntriesExceeded", "the prefix list would hold " + after.size()
+          + " entries, more than its " + p.maxEntries);
     }
-    r.addEntries().forEach(e -> p.entries.put(e.cidr(), e.description()));
-    r.removeEntries().forEach(e -> p.entries.remove(e.cidr()));
+    p.entries.clear();
+    p.entries.putAll(after);
+    p.peak = Math.max(p.peak, after.size());
     p.version++;
+    p.settling = settleDescribes;
     mutations.add("modify " + r.prefixListId() + " +" + r.addEntries().size() + " -" + r.removeEntries().size());
-    return ModifyManagedPrefixListResponse.builder().build();
+    ModifyManagedPrefixListResponse answer = ModifyManagedPrefixListResponse.builder()
+        .prefixList(describe(r.prefixListId(), p)).build();
+    afterModify.run();
+    return answer;
   }
 
   @Override
