@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.feishuipsync.core.DirectoryTrust;
+import io.feishuipsync.core.FileErrors;
 import io.feishuipsync.core.GuardSettings;
+import io.feishuipsync.core.SafeFiles;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.feishu.FeishuSettings;
@@ -22,6 +25,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,18 +36,23 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the YAML config, substitutes {@code ${ENV}} references, and validates every key before anything runs.
  * Every error is a {@link ConfigException} that names the file and the key.
  */
 public final class ConfigLoader {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
   public static final Path DEFAULT_PATH = Path.of("/etc/feishu-ipsync/config.yaml");
 
@@ -218,15 +227,32 @@ public final class ConfigLoader {
             + CREDENTIAL_NAME);
   }
 
+  /**
+   * Reads a secret file. In a directory another account may write, a link there is not followed (it could lead a
+   * run as root to any file, sent to Feishu as the secret); a secret every account may read is worth a warning.
+   */
   private static Secret secretFromFile(String key, Path p) {
     try {
-      String s = Files.readString(p, StandardCharsets.UTF_8).strip();
+      Optional<String> shared = p.toAbsolutePath().getParent() == null ? Optional.empty()
+          : DirectoryTrust.forProcess(null).problem(p.toAbsolutePath().getParent());
+      if (shared.isPresent() && Files.isSymbolicLink(p)) {
+        throw new ConfigException(key, p + " is a symbolic link, not followed: " + shared.get());
+      }
+      byte[] bytes = shared.isPresent() ? SafeFiles.read(p) : Files.readAllBytes(p);
+      int mode = (Integer) Files.getAttribute(p, "unix:mode");
+      if ((mode & 0004) != 0) {
+        log.warn("{}: {} is readable by every account (mode {}); make it 0600, or 0640 with group feishu-ipsync",
+            key, p, String.format(Locale.ROOT, "%04o", mode & 07777));
+      }
+      String s = new String(bytes, StandardCharsets.UTF_8).strip();
       if (s.isEmpty()) {
         throw new ConfigException(key, p + " is empty");
       }
       return Secret.of(s);
     } catch (NoSuchFileException e) {
       throw new ConfigException(key, p + " does not exist");
+    } catch (FileSystemException e) {
+      throw new ConfigException(key, "cannot read " + p + ": " + FileErrors.reason(e));
     } catch (IOException e) {
       throw new ConfigException(key, "cannot read " + p + ": " + e.getClass().getSimpleName());
     }
@@ -290,7 +316,7 @@ public final class ConfigLoader {
 
   private static Config.MetricsSettings metrics(RawConfig.Metrics m) {
     if (m == null) {
-      return new Config.MetricsSettings(null, null);
+      return new Config.MetricsSettings(null, null, false);
     }
     java.net.InetSocketAddress listen = null;
     if (m.listen() != null) {
@@ -309,7 +335,7 @@ public final class ConfigLoader {
         throw new ConfigException("metrics.textfile", "must be an absolute path ending in .prom");
       }
     }
-    return new Config.MetricsSettings(listen, textfile);
+    return new Config.MetricsSettings(listen, textfile, Boolean.TRUE.equals(m.allowSharedDirectory()));
   }
 
   private Config.NotifySettings notifications(RawConfig.Notify n) {

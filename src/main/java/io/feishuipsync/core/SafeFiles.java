@@ -52,9 +52,4 @@ public final class SafeFiles {
       throw new FileSystemException(p.toString(), null, "has other hard links; not written through");
     }
   }
-
-  /** True when {@code p} is a symbolic link (dangling or not). */
-  public static boolean isLink(Path p) {
-    return Files.isSymbolicLink(p);
-  }
 }
