@@ -87,11 +87,11 @@ public final class ConfigLoader {
   public Config load(Path path) {
     String text;
     try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
+      text = new String(readGiven(path), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new ConfigException(path + ": file not found (use --config to name another)", e);
     } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
+      throw new ConfigException(path + ": cannot read: " + FileErrors.describe(e), e);
     }
     try {
       return parse(text, path);
@@ -106,7 +106,7 @@ public final class ConfigLoader {
    */
   public Path stateDir(Path path) {
     try {
-      JsonNode tree = YAML.readTree(Files.readString(path, StandardCharsets.UTF_8));
+      JsonNode tree = YAML.readTree(new String(readGiven(path), StandardCharsets.UTF_8));
       JsonNode dir = tree == null ? null : tree.get("state_dir");
       if (dir == null || dir.isNull()) {
         return Path.of("/var/lib/feishu-ipsync");
@@ -121,8 +121,25 @@ public final class ConfigLoader {
     } catch (JacksonException e) {
       throw new ConfigException(path + ": not valid YAML: " + e.getOriginalMessage() + lineOf(e), e);
     } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
+      throw new ConfigException(path + ": cannot read: " + FileErrors.describe(e), e);
     }
+  }
+
+  /**
+   * Reads a file the operator named (the config, a secret). In a directory another account may write, a link
+   * there is not followed: it could lead a run as root to any file, a secret one sent to Feishu as the secret.
+   * Elsewhere links are followed, as mounted secrets and configuration management use them.
+   */
+  private static byte[] readGiven(Path p) throws IOException {
+    Path parent = p.toAbsolutePath().getParent();
+    Optional<String> shared = parent == null ? Optional.empty() : DirectoryTrust.forProcess(null).problem(parent);
+    if (shared.isEmpty()) {
+      return Files.readAllBytes(p);
+    }
+    if (Files.isSymbolicLink(p)) {
+      throw new FileSystemException(p.toString(), null, "is a symbolic link, not followed: " + shared.get());
+    }
+    return SafeFiles.read(p);
   }
 
   /** Validates YAML {@code text}; {@code source} is used in messages and to resolve relative paths. */
@@ -227,18 +244,10 @@ public final class ConfigLoader {
             + CREDENTIAL_NAME);
   }
 
-  /**
-   * Reads a secret file. In a directory another account may write, a link there is not followed (it could lead a
-   * run as root to any file, sent to Feishu as the secret); a secret every account may read is worth a warning.
-   */
+  /** Reads a secret file as {@link #readGiven} does; a secret every account may read is worth a warning. */
   private static Secret secretFromFile(String key, Path p) {
     try {
-      Optional<String> shared = p.toAbsolutePath().getParent() == null ? Optional.empty()
-          : DirectoryTrust.forProcess(null).problem(p.toAbsolutePath().getParent());
-      if (shared.isPresent() && Files.isSymbolicLink(p)) {
-        throw new ConfigException(key, p + " is a symbolic link, not followed: " + shared.get());
-      }
-      byte[] bytes = shared.isPresent() ? SafeFiles.read(p) : Files.readAllBytes(p);
+      byte[] bytes = readGiven(p);
       int mode = (Integer) Files.getAttribute(p, "unix:mode");
       if ((mode & 0004) != 0) {
         log.warn("{}: {} is readable by every account (mode {}); make it 0600, or 0640 with group feishu-ipsync",
@@ -252,7 +261,7 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException(key, p + " does not exist");
     } catch (FileSystemException e) {
-      throw new ConfigException(key, "cannot read " + p + ": " + FileErrors.reason(e));
+      throw new ConfigException(key, "cannot read " + FileErrors.describe(e));
     } catch (IOException e) {
       throw new ConfigException(key, "cannot read " + p + ": " + e.getClass().getSimpleName());
     }

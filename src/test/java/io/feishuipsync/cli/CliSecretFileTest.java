@@ -67,9 +67,24 @@ class CliSecretFileTest {
     CliRunner.Result r = checkConfig(link);
     assertEquals(2, r.exit(), r.toString());
     assertEquals(1, r.err().lines().count(), r.err());
-    assertTrue(r.err().contains("feishu.app_secret_file: " + link + " is a symbolic link, not followed: directory "
-        + shared + " (owner root, mode 0777) is writable by every account"), r.err());
+    assertTrue(r.err().contains("feishu.app_secret_file: cannot read " + link + ": is a symbolic link, not followed:"
+        + " directory " + shared + " (owner root, mode 0777) is writable by every account"), r.err());
     assertFalse((r.out() + r.err() + r.log()).contains("$6$hash"));
+  }
+
+  @Test
+  void aConfigFileThatIsALinkInADirectoryOthersMayWriteIsNotFollowed() throws IOException {
+    Path secret = Files.writeString(etc.resolve("app_secret"), SECRET);
+    Files.setAttribute(secret, "unix:mode", 0600);
+    checkConfig(secret);
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setAttribute(shared, "unix:mode", 0777);
+    Path link = Files.createSymbolicLink(shared.resolve("config.yaml"), etc.resolve("config.yaml"));
+    CliRunner.Result r = CliRunner.run(Map.of(), List.of("--config", link.toString(), "check-config"));
+    assertEquals(2, r.exit(), r.toString());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains(link + ": cannot read: " + link + ": is a symbolic link, not followed: directory "
+        + shared + " (owner root, mode 0777) is writable by every account"), r.err());
   }
 
   @Test
