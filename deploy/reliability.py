@@ -19,6 +19,23 @@ CASES = [
      ["FaultInjectionIT#killNineAtRandomMomentsNeverLeavesAMix",
       "StateStoreTest#failureBetweenTempWriteAndRenameLeavesOldSnapshot",
       "StateStoreTest#leftoverTempFileFromACrashIsIgnoredThenRemoved"]),
+    ("Links and shared directories, as a run as root meets them: a link planted at the target, at the temporary "
+     "name or as a state file is never followed, read or chowned through; a directory another account may write "
+     "is refused in one line (owner, mode) unless allow_shared_directory; sticky directories are accepted; a "
+     "readable secret file is warned about",
+     ["AtomicFilesSecurityTest#aLinkAtTheTargetIsReplacedNotFollowedAndLendsNoOwner",
+      "AtomicFilesSecurityTest#aLinkAtTheTemporaryNameOfOlderVersionsIsNeitherFollowedNorRemoved",
+      "AtomicFilesSecurityTest#aLinkAlreadyAtTheChosenTemporaryNameFailsTheWriteAndTouchesNothing",
+      "AtomicFilesSecurityTest#leftoversAreRegularFilesOfDeadOrStaleWritersOnly",
+      "StateStoreSecurityTest#historyThroughALinkIsRefused", "StateStoreSecurityTest#historyWithASecondHardLinkIsRefused",
+      "StateStoreSecurityTest#aLockThatIsALinkIsRefusedAndItsTargetNotTruncated",
+      "StateStoreSecurityTest#aStateDirectoryOthersMayWriteIsRefusedWithOwnerAndMode",
+      "CliSharedDirectoryTest#aWriterDirectoryOthersMayWriteIsRefusedWithOneLineAndNothingChanges",
+      "CliSharedDirectoryTest#theSettingsAcceptSharedDirectoriesExplicitly",
+      "CliSharedDirectoryTest#aTextfileDirectoryOfAnotherAccountIsSkippedWithAWarningAndTheSyncStillSucceeds",
+      "FileWriterSharedDirectoryTest#aStickyWorldWritableDirectoryIsAccepted",
+      "CliSecretFileTest#aSecretFileEveryAccountMayReadGivesOneWarningWithItsPathAndMode",
+      "CliSecretFileTest#aLinkInADirectoryOthersMayWriteIsNotFollowed"]),
     ("State directory on a full tmpfs: one-line error, exit 1, old snapshot whole, the next run converges",
      ["FaultInjectionIT#fullStateDirectoryFailsClearlyAndTheNextRunConverges"]),
     ("State directory read-only: one-line error before any firewall change, the next run converges",

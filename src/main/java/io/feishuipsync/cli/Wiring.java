@@ -49,7 +49,8 @@ final class Wiring implements AutoCloseable {
     if (!options.dryRun()) {
       metrics.record(r);
       if (config.metrics().textfile() != null) {
-        metrics.writeTextfile(config.metrics().textfile());
+        metrics.writeTextfile(config.metrics().textfile(), config.metrics().allowSharedDirectory(),
+            config.stateDir());
       }
       int failures = store.loadStatus().map(s -> s.path("consecutive_failures").asInt(0)).orElse(0);
       notifier.after(r, failures);

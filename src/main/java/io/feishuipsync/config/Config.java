@@ -40,8 +40,9 @@ public record Config(
    *
    * @param listen address of the {@code /metrics} endpoint, or null
    * @param textfile path of the {@code .prom} file, or null
+   * @param allowSharedDirectory write the textfile even where another account may write its directory
    */
-  public record MetricsSettings(java.net.InetSocketAddress listen, Path textfile) {}
+  public record MetricsSettings(java.net.InetSocketAddress listen, Path textfile, boolean allowSharedDirectory) {}
 
   /**
    * Who is told about changes, refusals and failures.

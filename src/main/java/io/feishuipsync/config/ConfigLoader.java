@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.feishuipsync.core.DirectoryTrust;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.FileErrors;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SafeFiles;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.feishu.FeishuSettings;
@@ -37,18 +39,23 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the YAML config, substitutes {@code ${ENV}} references, and validates every key before anything runs.
  * Every error is a {@link ConfigException} that names the file and the key.
  */
 public final class ConfigLoader {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
   public static final Path DEFAULT_PATH = Path.of("/etc/feishu-ipsync/config.yaml");
 
@@ -83,11 +90,11 @@ public final class ConfigLoader {
   public Config load(Path path) {
     String text;
     try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
+      text = new String(readGiven(path), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new ConfigException(path + ": file not found (use --config to name another)", e);
     } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
+      throw new ConfigException(path + ": cannot read: " + FileErrors.describe(e), e);
     }
     try {
       return parse(text, path);
@@ -102,7 +109,7 @@ public final class ConfigLoader {
    */
   public Path stateDir(Path path) {
     try {
-      JsonNode tree = YAML.readTree(Files.readString(path, StandardCharsets.UTF_8));
+      JsonNode tree = YAML.readTree(new String(readGiven(path), StandardCharsets.UTF_8));
       JsonNode dir = tree == null ? null : tree.get("state_dir");
       if (dir == null || dir.isNull()) {
         return Path.of("/var/lib/feishu-ipsync");
@@ -117,8 +124,25 @@ public final class ConfigLoader {
     } catch (JacksonException e) {
       throw new ConfigException(path + ": not valid YAML: " + e.getOriginalMessage() + lineOf(e), e);
     } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
+      throw new ConfigException(path + ": cannot read: " + FileErrors.describe(e), e);
     }
+  }
+
+  /**
+   * Reads a file the operator named (the config, a secret). In a directory another account may write, a link
+   * there is not followed: it could lead a run as root to any file, a secret one sent to Feishu as the secret.
+   * Elsewhere links are followed, as mounted secrets and configuration management use them.
+   */
+  private static byte[] readGiven(Path p) throws IOException {
+    Path parent = p.toAbsolutePath().getParent();
+    Optional<String> shared = parent == null ? Optional.empty() : DirectoryTrust.forProcess(null).problem(parent);
+    if (shared.isEmpty()) {
+      return Files.readAllBytes(p);
+    }
+    if (Files.isSymbolicLink(p)) {
+      throw new FileSystemException(p.toString(), null, "is a symbolic link, not followed: " + shared.get());
+    }
+    return SafeFiles.read(p);
   }
 
   /** Validates YAML {@code text}; {@code source} is used in messages and to resolve relative paths. */
@@ -242,15 +266,24 @@ public final class ConfigLoader {
     }
   }
 
+  /** Reads a secret file as {@link #readGiven} does; a secret every account may read is worth a warning. */
   private static Secret secretFromFile(String key, Path p) {
     try {
-      String s = Files.readString(p, StandardCharsets.UTF_8).strip();
+      byte[] bytes = readGiven(p);
+      int mode = (Integer) Files.getAttribute(p, "unix:mode");
+      if ((mode & 0004) != 0) {
+        log.warn("{}: {} is readable by every account (mode {}); make it 0600, or 0640 with group feishu-ipsync",
+            key, p, String.format(Locale.ROOT, "%04o", mode & 07777));
+      }
+      String s = new String(bytes, StandardCharsets.UTF_8).strip();
       if (s.isEmpty()) {
         throw new ConfigException(key, p + " is empty");
       }
       return Secret.of(s);
     } catch (NoSuchFileException e) {
       throw new ConfigException(key, p + " does not exist");
+    } catch (FileSystemException e) {
+      throw new ConfigException(key, "cannot read " + FileErrors.describe(e));
     } catch (IOException e) {
       throw new ConfigException(key, "cannot read " + p + ": " + e.getClass().getSimpleName());
     }
@@ -347,7 +380,7 @@ public final class ConfigLoader {
 
   private static Config.MetricsSettings metrics(RawConfig.Metrics m) {
     if (m == null) {
-      return new Config.MetricsSettings(null, null);
+      return new Config.MetricsSettings(null, null, false);
     }
     java.net.InetSocketAddress listen = null;
     if (m.listen() != null) {
@@ -366,7 +399,7 @@ public final class ConfigLoader {
         throw new ConfigException("metrics.textfile", "must be an absolute path ending in .prom");
       }
     }
-    return new Config.MetricsSettings(listen, textfile);
+    return new Config.MetricsSettings(listen, textfile, Boolean.TRUE.equals(m.allowSharedDirectory()));
   }
 
   private Config.NotifySettings notifications(RawConfig.Notify n) {

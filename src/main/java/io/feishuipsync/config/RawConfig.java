@@ -37,7 +37,7 @@ record RawConfig(
 
   record Logging(String format, String level) {}
 
-  record Metrics(String listen, String textfile) {}
+  record Metrics(String listen, String textfile, Boolean allowSharedDirectory) {}
 
   record Notify(Channel feishuBot, Channel webhook, Integer failuresBeforeAlert, String minInterval) {}
 

@@ -6,25 +6,45 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Replaces files so that a reader, or a crash at any instant, sees the old content or the new, never a mix. */
+/**
+ * Replaces files so that a reader, or a crash at any instant, sees the old content or the new, never a mix; and so
+ * that a link planted beside the target is never followed.
+ */
 public final class AtomicFiles {
+
+  /** {@code -PID-RANDOM} after the prefix; plain {@code -PID} is what older versions left behind. */
+  private static final Pattern SUFFIX = Pattern.compile("([0-9]{1,18})(-[0-9a-f]{16})?");
+  /** A write takes seconds: a temporary file this old is a leftover whatever its pid says (pids are reused). */
+  private static final Duration STALE = Duration.ofHours(1);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicFiles() {}
 
   /**
-   * Writes {@code content} to a temporary file beside {@code target}, flushes it to disk, and renames it over the
-   * target; on failure the target is untouched and the temporary file removed. Temporary files that killed
-   * processes left beside the target are removed first.
+   * Writes {@code content} to a new temporary file beside {@code target}, flushes it to disk, and renames it over
+   * the target; on failure the target is untouched and the temporary file removed. A target that is a link is
+   * replaced by the file, never followed. Temporary files that killed processes left beside the target are removed
+   * first.
    *
    * @param mode POSIX permission bits of the new file, e.g. {@code 0600}
    */
@@ -40,23 +60,42 @@ public final class AtomicFiles {
   }
 
   static void write(Path target, byte[] content, int mode, Renamer renamer) throws IOException {
+    // Unpredictable, and created only if absent without following a link: nothing can be planted at this name.
+    write(target, content, mode, renamer, HexFormat.of().formatHex(randomBytes()));
+  }
+
+  /** {@code random}: 16 hex digits naming the temporary file, a seam for tests. */
+  static void write(Path target, byte[] content, int mode, Renamer renamer, String random) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     String prefix = "." + target.getFileName() + ".tmp-";
     removeLeftovers(dir, prefix);
-    Path tmp = dir.resolve(prefix + ProcessHandle.current().pid());
+    Path tmp = dir.resolve(prefix + ProcessHandle.current().pid() + "-" + random);
+    FileChannel ch;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(permissions(mode)))) {
+      ch = FileChannel.open(tmp, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(permissions(mode)));
+    } catch (IOException e) {
+      // Whatever is at that name is not ours: leave it.
+      throw wrapped(e, target);
+    }
+    try {
+      Object created;
+      try (ch) {
+        created = fileKey(tmp);
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
         ch.force(true);
       }
-      // The umask may have narrowed the create mode; set exactly what was asked.
-      Files.setPosixFilePermissions(tmp, permissions(mode));
-      matchOwner(tmp, Files.exists(target) ? target : dir);
+      if (!Objects.equals(created, fileKey(tmp))) {
+        throw new FileSystemException(tmp.toString(), null, "was replaced while being written");
+      }
+      PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class,
+          LinkOption.NOFOLLOW_LINKS);
+      // The umask may have narrowed the create mode; set exactly what was asked (on the file, never a link).
+      view.setPermissions(permissions(mode));
+      setOwner(view, dir, target);
       try {
         renamer.rename(tmp, target);
       } catch (AtomicMoveNotSupportedException e) {
@@ -65,41 +104,89 @@ public final class AtomicFiles {
       syncDirectory(dir);
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
-      throw e instanceof FileSystemException fse ? new IOException(FileErrors.reason(fse) + " (" + target + ")", e) : e;
+      throw wrapped(e, target);
     }
   }
 
+  private static IOException wrapped(IOException e, Path target) {
+    return e instanceof FileSystemException fse ? new IOException(FileErrors.reason(fse) + " (" + target + ")", e) : e;
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  private static Object fileKey(Path p) throws IOException {
+    return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+  }
+
   /**
-   * Gives {@code file} the owner and group of {@code like} where they differ, so that a file root writes (say, a
-   * manual {@code sync}) stays usable by the service user who owns the directory. Best effort: a process that may
-   * not chown leaves the file as it is.
+   * Gives {@code file} (never a link's target) the owner and group of {@code dir} where they differ, so that a file
+   * root writes (say, a manual {@code sync}) stays usable by the service user who owns the directory. Best effort:
+   * a process that may not chown leaves the file as it is.
    */
-  public static void matchOwner(Path file, Path like) {
+  public static void matchOwner(Path file, Path dir) {
+    setOwner(Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS), dir, null);
+  }
+
+  /**
+   * The owner of {@code dir}, and the group of the {@code replaced} file when that owner already owns it (a group
+   * chosen for a reader, e.g. {@code www-data}); a file someone else left in a shared directory hands them nothing.
+   */
+  private static void setOwner(PosixFileAttributeView view, Path dir, Path replaced) {
     try {
-      PosixFileAttributes want = Files.readAttributes(like, PosixFileAttributes.class);
-      PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+      PosixFileAttributes want = Files.readAttributes(dir, PosixFileAttributes.class);
+      var group = want.group();
+      if (replaced != null) {
+        try {
+          PosixFileAttributes old = Files.readAttributes(replaced, PosixFileAttributes.class,
+              LinkOption.NOFOLLOW_LINKS);
+          if (old.isRegularFile() && old.owner().equals(want.owner())) {
+            group = old.group();
+          }
+        } catch (IOException e) {
+          // Nothing replaced yet.
+        }
+      }
       PosixFileAttributes have = view.readAttributes();
       if (!have.owner().equals(want.owner())) {
         view.setOwner(want.owner());
       }
-      if (!have.group().equals(want.group())) {
-        view.setGroup(want.group());
+      if (!have.group().equals(group)) {
+        view.setGroup(group);
       }
     } catch (IOException | UnsupportedOperationException e) {
       // Not allowed to chown (not root): the file keeps its writer's ownership.
     }
   }
 
-  /** Deletes {@code prefix}PID files whose process is gone (killed between write and rename); best effort. */
+  /**
+   * Deletes regular files named {@code prefix}PID[-RANDOM] left by a process that is gone (killed between write and
+   * rename), by this one, or older than any write takes; never follows a link. Best effort.
+   */
   private static void removeLeftovers(Path dir, String prefix) {
+    long self = ProcessHandle.current().pid();
+    FileTime stale = FileTime.from(Instant.now().minus(STALE));
     try (var files = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
       for (Path p : files) {
-        String pid = p.getFileName().toString().substring(prefix.length());
-        if (!pid.matches("[0-9]{1,18}") || ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
-          Files.deleteIfExists(p);
+        Matcher m = SUFFIX.matcher(p.getFileName().toString().substring(prefix.length()));
+        if (!m.matches()) {
+          continue;
+        }
+        try {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          long pid = Long.parseLong(m.group(1));
+          if (a.isRegularFile() && (pid == self || ProcessHandle.of(pid).isEmpty()
+              || a.lastModifiedTime().compareTo(stale) < 0)) {
+            Files.deleteIfExists(p);
+          }
+        } catch (IOException | RuntimeException e) {
+          // Gone meanwhile, or not ours to delete.
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       // Leftovers are harmless: the next write tries again.
     }
   }
@@ -113,7 +200,7 @@ public final class AtomicFiles {
     }
   }
 
-  private static Set<PosixFilePermission> permissions(int mode) {
+  static Set<PosixFilePermission> permissions(int mode) {
     StringBuilder sb = new StringBuilder();
     String rwx = "rwxrwxrwx";
     for (int i = 0; i < 9; i++) {

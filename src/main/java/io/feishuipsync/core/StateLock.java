@@ -6,10 +6,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * One instance per state directory: an exclusive lock on {@code <state_dir>/lock}, released by the kernel when the
@@ -38,9 +41,18 @@ public final class StateLock implements AutoCloseable {
     Path p = store.dir().resolve("lock");
     FileChannel ch;
     try {
-      ch = FileChannel.open(p, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      ch = FileChannel.open(p, Set.<OpenOption>of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (IOException e) {
+      throw new IOException(Files.isSymbolicLink(p) ? p + ": is a symbolic link; not followed"
+          : FileErrors.describe(e), e);
+    }
+    try {
+      // Checked before the pid is written into it: a hard link would have us truncate another file.
+      SafeFiles.checkRegular(p, true);
+    } catch (IOException e) {
+      ch.close();
       throw new IOException(FileErrors.describe(e), e);
     }
     AtomicFiles.matchOwner(p, store.dir());

@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -71,7 +76,7 @@ public final class StateStore {
     Path p = dir.resolve(SNAPSHOT);
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(p);
+      bytes = SafeFiles.read(p);
     } catch (NoSuchFileException e) {
       return new Loaded(Optional.empty(), "no snapshot yet (" + p + ")");
     } catch (IOException e) {
@@ -121,16 +126,20 @@ public final class StateStore {
     change.removed().forEach(r -> removed.add(r.toString()));
     line.put("source", source);
     Path p = dir.resolve(HISTORY);
-    if (!Files.exists(p)) {
+    try {
       Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException e) {
+      // Appended to below, once it is known to be our own file.
     }
+    SafeFiles.checkRegular(p, true);
     AtomicFiles.matchOwner(p, dir);
     LastLine last = lastLine(p);
     if (last.line() != null && sameChange(last.line(), line)) {
       // A run killed after this line but before its snapshot: the next run finds the same change to record.
       return;
     }
-    try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.APPEND, StandardOpenOption.SYNC)) {
+    try (OutputStream out = Channels.newOutputStream(FileChannel.open(p, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND, StandardOpenOption.SYNC, LinkOption.NOFOLLOW_LINKS))) {
       // A line torn by a crash stays a line of its own instead of swallowing this one.
       out.write(((last.torn() ? "\n" : "") + JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -140,23 +149,21 @@ public final class StateStore {
   private record LastLine(JsonNode line, boolean torn) {}
 
   private static LastLine lastLine(Path p) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
-      long end = f.length();
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long end = ch.size();
       if (end == 0) {
         return new LastLine(null, false);
       }
-      f.seek(end - 1);
-      if (f.read() != '\n') {
+      if (readAt(ch, end - 1, 1)[0] != '\n') {
         return new LastLine(null, true);
       }
       // Read backwards in blocks until the newline before the last line (or the start of the file).
       long start = 0;
-      byte[] block = new byte[64 * 1024];
+      int blockSize = 64 * 1024;
       for (long pos = end - 1; pos > 0 && start == 0 && end - pos < MAX_HISTORY_LINE; ) {
-        int n = (int) Math.min(block.length, pos);
+        int n = (int) Math.min(blockSize, pos);
         pos -= n;
-        f.seek(pos);
-        f.readFully(block, 0, n);
+        byte[] block = readAt(ch, pos, n);
         for (int i = n - 1; i >= 0; i--) {
           if (block[i] == '\n') {
             start = pos + i + 1;
@@ -167,15 +174,23 @@ public final class StateStore {
       if (end - 1 - start > MAX_HISTORY_LINE) {
         return new LastLine(null, false);
       }
-      byte[] bytes = new byte[(int) (end - 1 - start)];
-      f.seek(start);
-      f.readFully(bytes);
+      byte[] bytes = readAt(ch, start, (int) (end - 1 - start));
       try {
         return new LastLine(JSON.readTree(bytes), false);
       } catch (IOException e) {
         return new LastLine(null, false);
       }
     }
+  }
+
+  private static byte[] readAt(FileChannel ch, long pos, int n) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(n);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf, pos + buf.position()) < 0) {
+        throw new EOFException("history.jsonl shrank while being read");
+      }
+    }
+    return buf.array();
   }
 
   private static boolean sameChange(JsonNode a, JsonNode b) {
@@ -191,17 +206,24 @@ public final class StateStore {
   /** The status document of the last run, if any and readable. */
   public Optional<JsonNode> loadStatus() {
     try {
-      JsonNode n = JSON.readTree(dir.resolve(STATUS).toFile());
+      JsonNode n = JSON.readTree(SafeFiles.read(dir.resolve(STATUS)));
       return n != null && n.isObject() ? Optional.of(n) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }
   }
 
-  /** Creates the state directory, private to the service user, when it does not exist. */
+  /**
+   * Creates the state directory, private to the service user, when it does not exist; refuses one that another
+   * account may write (it could swap the snapshot or plant links), naming the directory, its owner and mode.
+   */
   public void ensureDir() throws IOException {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    Optional<String> shared = DirectoryTrust.forProcess(dir).problem(dir);
+    if (shared.isPresent()) {
+      throw new IOException(shared.get() + "; another account could replace the state files or redirect them");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.feishuipsync.metrics;
 
 import io.feishuipsync.core.AtomicFiles;
+import io.feishuipsync.core.DirectoryTrust;
 import io.feishuipsync.core.Snapshot;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.WriterResult;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -124,8 +126,19 @@ public final class SyncMetrics {
     return registry.scrape();
   }
 
-  /** Writes the metrics for node_exporter's textfile collector, atomically (it reads {@code *.prom} files). */
-  public void writeTextfile(Path path) {
+  /**
+   * Writes the metrics for node_exporter's textfile collector, atomically (it reads {@code *.prom} files); refuses,
+   * with a warning, a directory another account may write unless {@code allowSharedDirectory}.
+   *
+   * @param stateDir the state directory, whose owner a run as root trusts (see {@link DirectoryTrust})
+   */
+  public void writeTextfile(Path path, boolean allowSharedDirectory, Path stateDir) {
+    Optional<String> shared = DirectoryTrust.forProcess(stateDir).problem(path.toAbsolutePath().getParent());
+    if (shared.isPresent() && !allowSharedDirectory) {
+      log.warn("not writing the metrics textfile {}: {}, which could replace it or redirect this write; set"
+          + " metrics.allow_shared_directory: true to accept it", path, shared.get());
+      return;
+    }
     try {
       AtomicFiles.write(path, scrape().getBytes(StandardCharsets.UTF_8), 0644);
     } catch (IOException e) {

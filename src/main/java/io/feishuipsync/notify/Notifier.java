@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.config.Config;
 import io.feishuipsync.core.AtomicFiles;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SafeFiles;
 import io.feishuipsync.core.SyncResult;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,8 +125,8 @@ public final class Notifier {
 
   private ObjectNode load() {
     try {
-      if (Files.exists(stateFile)) {
-        return (ObjectNode) JSON.readTree(stateFile.toFile());
+      if (Files.exists(stateFile, LinkOption.NOFOLLOW_LINKS)) {
+        return (ObjectNode) JSON.readTree(SafeFiles.read(stateFile));
       }
     } catch (IOException | ClassCastException e) {
       log.warn("ignoring unreadable {}: {}", stateFile, e.getMessage());

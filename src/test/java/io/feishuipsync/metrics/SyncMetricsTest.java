@@ -79,7 +79,7 @@ class SyncMetricsTest {
       assertTrue(r.body().contains("feishu_ipsync_syncs_total{outcome=\"success\"} 1.0"), r.body());
     }
     Path prom = dir.resolve("feishu-ipsync.prom");
-    m.writeTextfile(prom);
+    m.writeTextfile(prom, false, dir);
     assertTrue(Files.readString(prom).contains("# TYPE feishu_ipsync_last_success_timestamp_seconds gauge"));
   }
 }

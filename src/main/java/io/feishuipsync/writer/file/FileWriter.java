@@ -2,7 +2,10 @@ package io.feishuipsync.writer.file;
 
 import io.feishuipsync.core.AtomicFiles;
 import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.DirectoryTrust;
+import io.feishuipsync.core.FileErrors;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SafeFiles;
 import io.feishuipsync.exec.CommandResult;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.writer.Holding;
@@ -11,6 +14,7 @@ import io.feishuipsync.writer.WriterException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,14 +39,19 @@ final class FileWriter implements Writer {
   private final List<String> onChange;
   private final Duration timeout;
   private final int mode;
+  private final boolean allowSharedDirectory;
+  private final Path stateDir;
   private final CommandRunner runner;
 
-  FileWriter(Path path, FileFormat format, List<String> onChange, Duration timeout, int mode, CommandRunner runner) {
+  FileWriter(Path path, FileFormat format, List<String> onChange, Duration timeout, int mode,
+      boolean allowSharedDirectory, Path stateDir, CommandRunner runner) {
     this.path = path;
     this.format = format;
     this.onChange = onChange;
     this.timeout = timeout;
     this.mode = mode;
+    this.allowSharedDirectory = allowSharedDirectory;
+    this.stateDir = stateDir;
     this.runner = runner;
   }
 
@@ -60,20 +69,29 @@ final class FileWriter implements Writer {
     if (!Files.isWritable(dir)) {
       throw new WriterException(name(), "directory " + dir + " is not writable by this user");
     }
-    if (Files.isDirectory(path)) {
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new WriterException(name(), path + " is a directory");
+    }
+    Optional<String> shared = DirectoryTrust.forProcess(stateDir).problem(dir);
+    if (shared.isPresent() && !allowSharedDirectory) {
+      throw new WriterException(name(), "refused: " + shared.get() + ", which could replace the allowlist or"
+          + " redirect this write; set allow_shared_directory: true on this writer to accept it");
     }
   }
 
   @Override
   public Holding read() throws WriterException {
+    if (Files.isSymbolicLink(path)) {
+      // Never read through it (it may lead to any file); the next apply replaces the link by the file.
+      return new Holding(new TreeSet<>(), List.of(path + " is a symbolic link, not the file this writer writes"));
+    }
     String text;
     try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
+      text = new String(SafeFiles.read(path), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return Holding.of(new TreeSet<>());
     } catch (IOException e) {
-      throw new WriterException(name(), "cannot read " + path + ": " + e.getMessage(), e);
+      throw new WriterException(name(), "cannot read " + FileErrors.describe(e), e);
     }
     TreeSet<IpRange> entries = new TreeSet<>();
     List<String> drift = new ArrayList<>();
@@ -128,13 +146,17 @@ final class FileWriter implements Writer {
     }
   }
 
+  /** The file's content to put back if {@code on_change} fails; null when there is no file (or only a link). */
   private byte[] readBytes() throws WriterException {
+    if (Files.isSymbolicLink(path)) {
+      return null;
+    }
     try {
-      return Files.readAllBytes(path);
+      return SafeFiles.read(path);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw new WriterException(name(), "cannot read " + path + ": " + e.getMessage(), e);
+      throw new WriterException(name(), "cannot read " + FileErrors.describe(e), e);
     }
   }
 

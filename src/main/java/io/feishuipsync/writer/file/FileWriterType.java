@@ -21,8 +21,10 @@ public final class FileWriterType implements WriterType<FileWriterType.Settings>
    * @param onChange command run (without a shell) after the file changed, e.g. {@code [nginx, -s, reload]}
    * @param onChangeTimeout how long the command may run (default 60s)
    * @param mode octal permissions of the file (default 0644)
+   * @param allowSharedDirectory write even where another account may write the directory (default false)
    */
-  public record Settings(String path, String format, List<String> onChange, String onChangeTimeout, String mode) {}
+  public record Settings(String path, String format, List<String> onChange, String onChangeTimeout, String mode,
+      Boolean allowSharedDirectory) {}
 
   @Override
   public String type() {
@@ -58,7 +60,8 @@ public final class FileWriterType implements WriterType<FileWriterType.Settings>
     Duration timeout = s.onChangeTimeout() == null
         ? Duration.ofSeconds(60) : Durations.parse("on_change_timeout", s.onChangeTimeout());
     int mode = parseMode(s.mode());
-    return new FileWriter(path, format, command, timeout, mode, context.runner());
+    return new FileWriter(path, format, command, timeout, mode, Boolean.TRUE.equals(s.allowSharedDirectory()),
+        context.stateDir(), context.runner());
   }
 
   private static int parseMode(String text) {

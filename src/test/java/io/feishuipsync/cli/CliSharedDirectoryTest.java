@@ -1,0 +1,108 @@
+package io.feishuipsync.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.feishuipsync.feishu.FakeFeishu;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sudo feishu-ipsync sync} (these tests run as root) with a file writer and the metrics textfile in
+ * directories another account may write, against a real HTTP server playing Feishu.
+ */
+class CliSharedDirectoryTest {
+
+  @TempDir
+  Path dir;
+
+  FakeFeishu feishu;
+  Path state;
+  Path www;
+  Path textfiles;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    assumeTrue(Files.getOwner(dir).getName().equals("root"), "chown needs root");
+    feishu = new FakeFeishu();
+    feishu.entries(FakeFeishu.docAddresses(3));
+    state = dir.resolve("state");
+    www = Files.createDirectory(dir.resolve("www"));
+    textfiles = Files.createDirectory(dir.resolve("textfiles"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (feishu != null) {
+      feishu.close();
+    }
+  }
+
+  CliRunner.Result sync(String writerExtra, String metricsExtra) throws IOException {
+    Path config = Files.writeString(dir.resolve("config.yaml"), """
+        feishu:
+          base_url: %s
+          app_id: %s
+          app_secret: ${FEISHU_APP_SECRET}
+        state_dir: %s
+        metrics:
+          textfile: %s
+        %s
+        writers:
+          - type: file
+            path: %s
+        %s
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, state, textfiles.resolve("feishu-ipsync.prom"),
+        metricsExtra, www.resolve("allow.conf"), writerExtra));
+    return CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET),
+        List.of("--config", config.toString(), "sync"));
+  }
+
+  @Test
+  void aWriterDirectoryOthersMayWriteIsRefusedWithOneLineAndNothingChanges() throws IOException {
+    Files.setAttribute(www, "unix:mode", 0777);
+    CliRunner.Result r = sync("", "");
+    assertEquals(5, r.exit(), r.toString());
+    assertEquals("feishu-ipsync: nothing applied, a writer cannot run here: file:" + www.resolve("allow.conf")
+        + ": refused: directory " + www + " (owner root, mode 0777) is writable by every account, which could"
+        + " replace the allowlist or redirect this write; set allow_shared_directory: true on this writer to accept"
+        + " it\n", r.err());
+    try (var files = Files.list(www)) {
+      assertEquals(List.of(), files.toList(), "nothing written in the shared directory");
+    }
+    assertFalse(Files.exists(state.resolve("snapshot.json")), "no snapshot advanced");
+  }
+
+  @Test
+  void theSettingsAcceptSharedDirectoriesExplicitly() throws IOException {
+    Files.setAttribute(www, "unix:uid", 65534);
+    Files.setAttribute(textfiles, "unix:uid", 65534);
+    CliRunner.Result r = sync("    allow_shared_directory: true", "  allow_shared_directory: true");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(Files.readString(www.resolve("allow.conf")).contains("198.51.100.1/32"));
+    assertTrue(Files.exists(textfiles.resolve("feishu-ipsync.prom")));
+  }
+
+  @Test
+  void aTextfileDirectoryOfAnotherAccountIsSkippedWithAWarningAndTheSyncStillSucceeds() throws IOException {
+    Files.setAttribute(textfiles, "unix:uid", 65534);
+    Path planted = Files.createSymbolicLink(textfiles.resolve("feishu-ipsync.prom"), dir.resolve("victim"));
+    CliRunner.Result r = sync("", "");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals(1, r.log().lines().count(), r.log());
+    assertTrue(r.log().contains("WARN  SyncMetrics: not writing the metrics textfile " + planted + ": directory "
+        + textfiles + " (owner nobody, mode 0755) belongs to another account, which could replace it or redirect"
+        + " this write; set metrics.allow_shared_directory: true to accept it"), r.log());
+    assertTrue(Files.isSymbolicLink(planted));
+    assertFalse(Files.exists(dir.resolve("victim")), "nothing written through the planted link");
+  }
+}
