@@ -53,6 +53,7 @@ class CliSharedDirectoryTest {
           base_url: %s
           app_id: %s
           app_secret: ${FEISHU_APP_SECRET}
+        %s
         state_dir: %s
         metrics:
           textfile: %s
@@ -61,7 +62,7 @@ class CliSharedDirectoryTest {
           - type: file
             path: %s
         %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, state, textfiles.resolve("feishu-ipsync.prom"),
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, state, textfiles.resolve("feishu-ipsync.prom"),
         metricsExtra, www.resolve("allow.conf"), writerExtra));
     return CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET),
         List.of("--config", config.toString(), "sync"));
