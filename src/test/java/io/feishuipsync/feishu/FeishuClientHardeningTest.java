@@ -228,6 +228,19 @@ class FeishuClientHardeningTest {
   }
 
   @Test
+  void aStopAfterTheFetchLeavesWhatFollowsAlone() throws Exception {
+    feishu.entries(FakeFeishu.docAddresses(3));
+    try (FeishuClient c = client()) {
+      c.fetch();
+      Thread stopper = new Thread(c::stop);
+      stopper.start();
+      stopper.join();
+      // The caller is applying now: it must not be interrupted (an interrupted thread cannot write files).
+      assertFalse(Thread.currentThread().isInterrupted());
+    }
+  }
+
+  @Test
   void anAnswerThatIsNotAnObjectLacksTheFieldsAndSaysSo() {
     for (String body : List.of("[1,2,3]", "\"ok\"", "42", "null")) {
       feishu.failNextList(Fault.status(200, body));
