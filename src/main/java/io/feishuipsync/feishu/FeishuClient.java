@@ -199,7 +199,13 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
   /** Fetches a new token now: proves the app id and secret are accepted. */
   public void checkCredentials() throws SourceException {
     token = null;
-    tenantToken(new Attempts());
+    try {
+      tenantToken(new Attempts());
+    } catch (RuntimeException e) {
+      log.debug("unexpected failure while reading Feishu's token answer", e);
+      throw new SourceException("unusable answer from Feishu, nothing applied: "
+          + Sanitize.text(String.valueOf(e.getMessage())), null);
+    }
   }
 
   @Override
