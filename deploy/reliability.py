@@ -74,6 +74,25 @@ CASES = [
       "IptablesWriterIT#tenThousandEntriesApplyInOneRestorePerTool"]),
     ("A 50 MB response body: refused at the size cap (exit 3), nothing changes",
      ["HostileFeishuTest#fiftyMegabyteBodyIsRefused", "FeishuClientTest#oversizedAnswerIsRefused"]),
+    ("A 16 MB error body against the packaged launcher (-Xmx96m): read only up to the 1 MiB cap; the daemon survives "
+     "and records the failure (status, metrics); a one-shot sync exits 3 with one line",
+     ["DaemonHardeningIT#aSixteenMegabyteErrorBodyUnderThePackagedHeapIsAFailureNotACrash",
+      "FeishuClientHardeningTest#aSixteenMegabyteChunkedErrorBodyIsRefusedAtTheCap"]),
+    ("A run that throws (an Error other than OutOfMemoryError included) is recorded and retried early; the JVM "
+     "runs with -XX:+ExitOnOutOfMemoryError",
+     ["SyncerUnexpectedTest#anErrorOtherThanOutOfMemoryIsRecordedAsAFailedRun",
+      "SyncerUnexpectedTest#outOfMemoryIsLeftToTheJvm", "DaemonUnexpectedTest#aSyncThatThrowsAnErrorIsRetriedEarly"]),
+    ("Hostile numbers and shapes through the CLI (wrong JSON types, huge, negative and fractional numbers, NaN "
+     "strings, nested garbage, truncated bodies, HTML, enormous headers, absurd token lifetimes and reset headers): "
+     "never exit 1, never a class name, nothing changes, the next run converges",
+     ["HostileNumbersTest#noAnswerEndsInExitOneOrAClassName",
+      "FeishuClientHardeningTest#aTokenLifetimeThatIsNoLifetimeIsRefused",
+      "FeishuClientHardeningTest#anAbsurdTokenLifetimeIsClampedToTwoHours",
+      "FeishuClientHardeningTest#anUnreadableResetHeaderFallsBackToBackoff",
+      "FeishuClientHardeningTest#enormousHeadersAreRefusedWithoutAClassName"]),
+    ("An expired `page_token` restarts the listing from page 1 once; if it persists, the error says so",
+     ["FeishuClientHardeningTest#anExpiredPageTokenRestartsTheListingFromPageOneOnce",
+      "FeishuClientHardeningTest#aPageTokenRefusedAgainAfterTheRestartSaysWhatHappened"]),
     ("A server that never answers: bounded by the timeouts (exit 3), nothing changes",
      ["HostileFeishuTest#serverThatNeverAnswersTimesOut", "FeishuClientTest#serverSlowerThanTheTimeoutFails"]),
     ("`nft`, `iptables`, `ip6tables` or `ipset` missing: a clear error naming the package, before any change",
@@ -100,11 +119,18 @@ CASES = [
     ("Two instances started at once: one runs, the other refuses",
      ["DaemonProcessIT#daemonSyncsAtStartRefusesASecondInstanceAndStopsCleanlyOnSigterm",
       "CliSyncTest#concurrentSyncIsRefused", "StateStoreTest#secondLockOnTheSameStateDirIsRefused"]),
-    ("SIGTERM during a sync (10 daemons in the testbed, signal at random moments): the sync finishes, exit 0, "
-     "rules stay",
-     ["FaultInjectionIT#sigtermDuringASyncLetsItFinishExitsZeroAndRulesStay",
+    ("SIGTERM during a sync (10 daemons in the testbed, signal at random moments): a fetch is abandoned, an apply "
+     "finishes, exit 0, rules stay",
+     ["FaultInjectionIT#sigtermDuringASyncAbandonsTheFetchOrFinishesTheApplyExitsZeroAndRulesStay",
+      "StopDuringApplyTest#anApplyInProgressFinishesWhenTheClientIsStopped",
       "DaemonTest#stopWaitsForTheSyncInProgressToFinish",
       "PackageIT#daemonRunsAsTheUnitRunsItAndStopsCleanlyOnSigterm"]),
+    ("SIGTERM during a 100 s rate-limit wait or a request Feishu never answers: the daemon process is gone, exit 0, "
+     "within 15 s",
+     ["DaemonHardeningIT#sigtermDuringAHundredSecondRateLimitWaitStopsWithinFifteenSeconds",
+      "DaemonHardeningIT#sigtermDuringARequestFeishuNeverAnswersStopsWithinFifteenSeconds",
+      "FeishuClientHardeningTest#stopAbortsARateLimitWaitAndLaterFetchesFailAtOnce",
+      "FeishuClientHardeningTest#stopAbortsARequestInFlight"]),
     ("Security review", None),
     ("Over-broad answers: entries in special-purpose ranges (private, loopback, the metadata address, CGNAT, "
      "multicast, IPv6 loopback, link-local, IPv4-mapped, unique local, ...) or broader than the minimum prefix "
@@ -121,6 +147,13 @@ CASES = [
       "PlanTest#firstRunOpeningMoreThanTheAddressGuardIsRefusedUnlessForced",
       "PlanTest#addressGuardCountsWhatIsNewNotWhatIsListed", "PlanTest#ipv6AdditionsAreGuardedInSlash64Networks",
       "AddressSetsTest#addedAddressesAreCountedNotEntries", "AddressSetsTest#addedIpv6IsCountedInSlash64Networks"]),
+    ("Network text (Feishu `msg` and request id, AWS error messages, bot answers) with newlines, ESC codes and bidi "
+     "overrides: one escaped line in the log (JSON: one object per line), in errors and in `status.json`",
+     ["NetworkTextTest#jsonLogStaysOneObjectPerLineAndStatusHoldsTheEscapedMsg", "NetworkTextTest#textLogHasNoForgedLine",
+      "SanitizeTest#controlFormatAndBidiCharactersAreEscaped",
+      "FeishuClientHardeningTest#controlCharactersInMsgAndLogIdAreEscapedAndLongOnesCut",
+      "Ec2CallsMessagesTest#anErrorMessageWithNewlinesAndEscapesIsOneEscapedLine",
+      "NotifierAnswersTest#aBotMsgWithNewlinesAndEscapesIsLoggedAsOneEscapedLine"]),
     ("Secrets (app secret, tenant token, bot and webhook secrets, AWS keys) at trace level: absent from stdout, "
      "stderr, the log, `status`, `check-config`, the state files, and the command line and environment of child "
      "processes",

@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code run}: the daemon. Holds the state lock for its lifetime; SIGTERM lets a sync finish, then exits 0. */
+/**
+ * {@code run}: the daemon. Holds the state lock for its lifetime; SIGTERM abandons a fetch, lets an apply finish,
+ * then exits 0.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run as a daemon: sync at start and on the schedule until stopped (SIGTERM).")
 final class RunCommand implements Callable<Integer> {
@@ -30,7 +33,8 @@ final class RunCommand implements Callable<Integer> {
       if (metrics != null) {
         LoggerFactory.getLogger(RunCommand.class).info("metrics at http://{}/metrics", config.metrics().listen());
       }
-      Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)), config.schedule());
+      // A stop abandons a fetch (nothing applied yet); an apply in progress finishes.
+      Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)), w.client::stop, config.schedule());
       Signals.onTerminate(daemon::requestStop);
       daemon.start();
       daemon.awaitAndStop();

@@ -15,9 +15,13 @@ import io.feishuipsync.writer.WriterContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the pipeline from a validated config: Feishu client, state store, writers, syncer, metrics, notifier. */
 final class Wiring implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
   final Config config;
   final FeishuClient client;
@@ -43,17 +47,25 @@ final class Wiring implements AutoCloseable {
         store.loadStatus().map(s -> s.path("consecutive_failures").asInt(0)).orElse(0));
   }
 
-  /** One sync, then metrics and notifications (neither can change its outcome). */
+  /** One sync, then metrics and notifications (neither can change its outcome, nor keep the other from running). */
   SyncResult sync(Syncer.Options options) {
     SyncResult r = syncer.runOnce(options);
     if (!options.dryRun()) {
-      metrics.record(r);
-      if (config.metrics().textfile() != null) {
-        metrics.writeTextfile(config.metrics().textfile(), config.metrics().allowSharedDirectory(),
-            config.stateDir());
+      try {
+        metrics.record(r);
+        if (config.metrics().textfile() != null) {
+          metrics.writeTextfile(config.metrics().textfile(), config.metrics().allowSharedDirectory(),
+              config.stateDir());
+        }
+      } catch (RuntimeException e) {
+        log.error("cannot record the run's metrics: {}", e.toString());
       }
-      int failures = store.loadStatus().map(s -> s.path("consecutive_failures").asInt(0)).orElse(0);
-      notifier.after(r, failures);
+      try {
+        int failures = store.loadStatus().map(s -> s.path("consecutive_failures").asInt(0)).orElse(0);
+        notifier.after(r, failures);
+      } catch (RuntimeException e) {
+        log.error("cannot send the run's notifications: {}", e.toString());
+      }
     }
     return r;
   }

@@ -3,9 +3,11 @@ package io.feishuipsync.core;
 /**
  * The address source (Feishu) failed or answered something unusable. Carries what the operator needs to act on it
  * and to quote to Feishu support: the HTTP status, Feishu's {@code code} and {@code msg}, and the {@code X-Tt-Logid}.
- * The message never contains a credential.
+ * The message never contains a credential, and is one sanitized line (see {@link Sanitize}).
  */
 public final class SourceException extends Exception {
+
+  private static final int MAX_MESSAGE = 2000;
 
   private final int httpStatus;
   private final Long feishuCode;
@@ -19,11 +21,13 @@ public final class SourceException extends Exception {
 
   public SourceException(String message, int httpStatus, Long feishuCode, String feishuMsg, String logId,
       Throwable cause) {
-    super(compose(message, httpStatus, feishuCode, feishuMsg, logId), cause);
+    // What Feishu said is network text: one line, no escapes, bounded, wherever this message goes.
+    super(Sanitize.text(compose(message, httpStatus, feishuCode, Sanitize.text(feishuMsg), Sanitize.text(logId, 128)),
+        MAX_MESSAGE), cause);
     this.httpStatus = httpStatus;
     this.feishuCode = feishuCode;
-    this.feishuMsg = feishuMsg;
-    this.logId = logId;
+    this.feishuMsg = Sanitize.text(feishuMsg);
+    this.logId = Sanitize.text(logId, 128);
   }
 
   /** HTTP status of the failing answer, or 0 when there was none. */
@@ -36,12 +40,12 @@ public final class SourceException extends Exception {
     return feishuCode;
   }
 
-  /** Feishu's {@code msg}, or null. */
+  /** Feishu's {@code msg}, sanitized, or null. */
   public String feishuMsg() {
     return feishuMsg;
   }
 
-  /** The {@code X-Tt-Logid} header of the failing answer, or null. */
+  /** The request id of the failing answer ({@code X-Tt-Logid} or the like), sanitized, or null. */
   public String logId() {
     return logId;
   }

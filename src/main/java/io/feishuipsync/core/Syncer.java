@@ -45,7 +45,18 @@ public final class Syncer {
   public SyncResult runOnce(Options options) {
     Instant start = clock.instant();
     Run run = new Run(options, start);
-    SyncResult result = run.execute();
+    SyncResult result;
+    try {
+      result = run.execute();
+    } catch (OutOfMemoryError e) {
+      // The JVM runs with ExitOnOutOfMemoryError; nothing here could be trusted to record it.
+      throw e;
+    } catch (Throwable e) {
+      // A bug or a broken library must still leave a record (status, metrics, notification, retry).
+      log.error("sync failed unexpectedly", e);
+      result = run.finish(SyncResult.Outcome.ERROR, "sync failed unexpectedly: " + Sanitize.text(e.toString()),
+          false);
+    }
     if (!options.dryRun()) {
       try {
         store.saveStatus(StatusDocument.update(store.loadStatus(), result, clock.instant()));

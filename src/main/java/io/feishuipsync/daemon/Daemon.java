@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The long-running service: a Quartz scheduler that runs one sync at a time on the configured schedule, retries a
- * failed sync earlier with backoff, and on stop lets an in-flight sync finish before it returns.
+ * failed sync earlier with backoff, and on stop abandons a fetch in progress but lets an apply in progress finish.
  */
 public final class Daemon {
 
@@ -38,6 +38,7 @@ public final class Daemon {
   private static final TriggerKey RETRY = TriggerKey.triggerKey("retry", "feishu-ipsync");
 
   private final Supplier<SyncResult> sync;
+  private final Runnable abortFetch;
   private final ScheduleSettings schedule;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private Scheduler scheduler;
@@ -45,7 +46,16 @@ public final class Daemon {
 
   /** A daemon that calls {@code sync} on {@code schedule}. */
   public Daemon(Supplier<SyncResult> sync, ScheduleSettings schedule) {
+    this(sync, () -> { }, schedule);
+  }
+
+  /**
+   * A daemon that calls {@code sync} on {@code schedule} and, on stop, {@code abortFetch}: it must make a fetch in
+   * progress fail at once (nothing has been applied yet) and leave an apply alone.
+   */
+  public Daemon(Supplier<SyncResult> sync, Runnable abortFetch, ScheduleSettings schedule) {
     this.sync = sync;
+    this.abortFetch = abortFetch;
     this.schedule = schedule;
   }
 
@@ -76,10 +86,15 @@ public final class Daemon {
     stopRequested.countDown();
   }
 
-  /** Blocks until {@link #requestStop()}, then stops, waiting for an in-flight sync to finish. */
+  /**
+   * Blocks until {@link #requestStop()}, then stops: a fetch in progress (a wait for Feishu included) is abandoned,
+   * an apply in progress finishes.
+   */
   public void awaitAndStop() throws InterruptedException, SchedulerException {
     stopRequested.await();
-    log.info("stopping: waiting for any sync in progress to finish; firewall rules stay in place");
+    log.info("stopping: a fetch in progress is abandoned, an apply in progress finishes; firewall rules stay in"
+        + " place");
+    abortFetch.run();
     scheduler.shutdown(true);
     log.info("stopped");
   }
@@ -124,7 +139,11 @@ public final class Daemon {
     SyncResult r;
     try {
       r = sync.get();
-    } catch (RuntimeException e) {
+    } catch (OutOfMemoryError e) {
+      // The JVM runs with ExitOnOutOfMemoryError: systemd restarts a fresh one.
+      throw e;
+    } catch (Throwable e) {
+      // Whatever it threw, the run counts as failed and is retried early.
       log.error("sync failed unexpectedly; the daemon keeps going", e);
       r = null;
     }

@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param maxAttempts attempts per request for retryable failures (5xx, 429, I/O), at least 1
  * @param maxRetryTime total time a fetch may spend waiting between retries
  * @param maxRateLimitWait longest single wait honoured from {@code x-ogw-ratelimit-reset}
- * @param maxResponseBytes answers larger than this are refused
+ * @param maxResponseBytes answers larger than this are refused before they are read whole
  */
 public record FeishuSettings(
     URI baseUrl,
@@ -34,10 +34,12 @@ public record FeishuSettings(
 
   public static final URI FEISHU = URI.create("https://open.feishu.cn");
   public static final URI LARK = URI.create("https://open.larksuite.com");
+  /** A page of 50 entries is a few KB; an error page far less. Bounds the heap a hostile answer can take. */
+  public static final long MAX_RESPONSE_BYTES = 1024L * 1024;
 
   /** Defaults for everything but the endpoint and credentials. */
   public static FeishuSettings defaults(URI baseUrl, String appId, Secret appSecret) {
     return new FeishuSettings(baseUrl, appId, appSecret, 50, 2100, Duration.ofSeconds(10), Duration.ofSeconds(30),
-        5, Duration.ofMinutes(5), Duration.ofMinutes(2), 16L * 1024 * 1024);
+        5, Duration.ofMinutes(5), Duration.ofMinutes(2), MAX_RESPONSE_BYTES);
   }
 }

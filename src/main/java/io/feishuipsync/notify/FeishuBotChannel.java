@@ -3,6 +3,7 @@ package io.feishuipsync.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Secret;
 import java.io.IOException;
 import java.net.URI;
@@ -40,10 +41,16 @@ final class FeishuBotChannel implements Channel {
     }
     body.put("msg_type", "text");
     body.putObject("content").put("text", "[feishu-ipsync] " + e.text());
-    JsonNode answer = JSON.readTree(Http.postJson(url, body.toString(), Map.of()));
+    String text = Http.postJson(url, body.toString(), Map.of());
+    JsonNode answer;
+    try {
+      answer = JSON.readTree(text);
+    } catch (IOException ex) {
+      throw new IOException("the bot's answer is not JSON: " + Sanitize.text(text, 120));
+    }
     int code = answer.has("code") ? answer.path("code").asInt() : answer.path("StatusCode").asInt(0);
     if (code != 0) {
-      throw new IOException("the bot answered code " + code + ": " + answer.path("msg").asText(""));
+      throw new IOException("the bot answered code " + code + ": " + Sanitize.text(answer.path("msg").asText("")));
     }
   }
 

@@ -6,6 +6,7 @@ import io.feishuipsync.config.Config;
 import io.feishuipsync.core.AtomicFiles;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.SafeFiles;
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.SyncResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,7 +93,8 @@ public final class Notifier {
           c.send(e);
           log.info("notified {}: {}", c.name(), e.kind());
         } catch (IOException | RuntimeException ex) {
-          log.warn("cannot notify {}: {}", c.name(), ex.getMessage());
+          // The message may quote the receiver's answer: network text.
+          log.warn("cannot notify {}: {}", c.name(), Sanitize.text(ex.getMessage()));
         }
       }
       state.put("sent_" + e.kind(), clock.instant().toString());

@@ -36,8 +36,27 @@ public final class FakeFeishu implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How a scripted body travels: whole with its length, chunked with no length, or cut off half way. */
+  public enum Delivery { WHOLE, CHUNKED, TRUNCATED }
+
   /** A scripted answer for one request; {@code delayMillis} first, then the status, headers and body. */
-  public record Fault(int status, String body, Map<String, String> headers, long delayMillis) {
+  public record Fault(int status, String body, Map<String, String> headers, long delayMillis, Delivery delivery) {
+
+    public Fault(int status, String body, Map<String, String> headers, long delayMillis) {
+      this(status, body, headers, delayMillis, Delivery.WHOLE);
+    }
+
+    /** This answer sent another way. */
+    public Fault delivered(Delivery how) {
+      return new Fault(status, body, headers, delayMillis, how);
+    }
+
+    /** This answer with one more header. */
+    public Fault withHeader(String name, String value) {
+      Map<String, String> h = new HashMap<>(headers);
+      h.put(name, value);
+      return new Fault(status, body, h, delayMillis, delivery);
+    }
 
     public static Fault status(int status, String body) {
       return new Fault(status, body, Map.of(), 0);
@@ -74,6 +93,8 @@ public final class FakeFeishu implements AutoCloseable {
   private volatile String loopingPageToken;
   private volatile boolean missingScope;
   private volatile int invalidateTokenAfterPages = -1;
+  private volatile Fault everything;
+  private final AtomicInteger pageTokenRejections = new AtomicInteger();
 
   public FakeFeishu() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -133,6 +154,18 @@ public final class FakeFeishu implements AutoCloseable {
     return this;
   }
 
+  /** Every request, token and listing alike, gets {@code f} until {@link #heal()}. */
+  public FakeFeishu answerEverything(Fault f) {
+    this.everything = f;
+    return this;
+  }
+
+  /** The next {@code n} listing requests that carry a page_token are answered 1810001, as for an expired one. */
+  public FakeFeishu expirePageTokens(int n) {
+    pageTokenRejections.set(n);
+    return this;
+  }
+
   /** The app lacks the event:ip_list scope. */
   public FakeFeishu missingScope() {
     this.missingScope = true;
@@ -144,6 +177,8 @@ public final class FakeFeishu implements AutoCloseable {
     secret = APP_SECRET;
     missingScope = false;
     loopingPageToken = null;
+    everything = null;
+    pageTokenRejections.set(0);
     tokenFaults.clear();
     listFaults.clear();
     return this;
@@ -197,7 +232,7 @@ public final class FakeFeishu implements AutoCloseable {
     synchronized (this) {
       requestBodies.add(new String(raw, StandardCharsets.UTF_8));
     }
-    Fault f = next(tokenFaults);
+    Fault f = everything != null ? everything : next(tokenFaults);
     if (f != null) {
       answer(ex, f);
       return;
@@ -234,7 +269,7 @@ public final class FakeFeishu implements AutoCloseable {
       authorizations.add(auth);
       requestBodies.add("");
     }
-    Fault f = next(listFaults);
+    Fault f = everything != null ? everything : next(listFaults);
     if (f != null) {
       answer(ex, f);
       return;
@@ -265,6 +300,10 @@ public final class FakeFeishu implements AutoCloseable {
     }
     int start;
     String pageToken = query.get("page_token");
+    if (pageToken != null && pageTokenRejections.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      answer(ex, Fault.code(400, 1810001, "param is invalid"));
+      return;
+    }
     try {
       start = pageToken == null ? 0 : Integer.parseInt(pageToken.replace("pt-", ""));
     } catch (NumberFormatException e) {
@@ -309,9 +348,29 @@ public final class FakeFeishu implements AutoCloseable {
     ex.getResponseHeaders().set("X-Tt-Logid", logId(logIds.incrementAndGet()));
     f.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
     try {
-      ex.sendResponseHeaders(f.status(), body.length == 0 ? -1 : body.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
+      switch (f.delivery()) {
+        case CHUNKED -> {
+          ex.sendResponseHeaders(f.status(), 0);
+          try (OutputStream out = ex.getResponseBody()) {
+            for (int off = 0; off < body.length; off += 64 * 1024) {
+              out.write(body, off, Math.min(64 * 1024, body.length - off));
+            }
+          }
+        }
+        case TRUNCATED -> {
+          // Promise the whole body, send half, then drop the connection.
+          ex.sendResponseHeaders(f.status(), body.length);
+          OutputStream out = ex.getResponseBody();
+          out.write(body, 0, body.length / 2);
+          out.flush();
+          throw new IOException("cut off");
+        }
+        default -> {
+          ex.sendResponseHeaders(f.status(), body.length == 0 ? -1 : body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        }
       }
     } catch (IOException e) {
       // The client gave up (timeout); nothing to answer.

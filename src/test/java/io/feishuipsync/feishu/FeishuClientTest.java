@@ -264,7 +264,7 @@ class FeishuClientTest {
     try (FeishuClient c = client()) {
       SourceException e = fails(c);
       assertTrue(e.getMessage().contains("invalid answer from Feishu, nothing applied"), e.getMessage());
-      String shown = bad.replace("\n", "\\u000a");
+      String shown = bad.replace("\n", "\\n");
       assertTrue(e.getMessage().contains("\"" + shown + "\""), e.getMessage());
       assertTrue(e.getMessage().contains("log id"), e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.feishuipsync.writer.aws;
 
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.writer.WriterException;
 import java.time.Duration;
@@ -48,7 +49,7 @@ final class Ec2Calls {
         }
         throw new WriterException(writer, describe(operation, e, code), e);
       } catch (SdkClientException e) {
-        throw new WriterException(writer, operation + " failed: " + firstLine(e.getMessage())
+        throw new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
             + " (check the region, endpoint, network and credentials)", e);
       }
     }
@@ -75,9 +76,11 @@ final class Ec2Calls {
     return code.equals("RequestLimitExceeded") || code.equals("Throttling") || code.equals("ThrottlingException");
   }
 
-  private static String describe(String operation, Ec2Exception e, String code) {
-    String msg = e.awsErrorDetails() == null ? firstLine(e.getMessage()) : e.awsErrorDetails().errorMessage();
-    String request = e.requestId() == null ? "" : ", request id " + e.requestId();
+  /** One line from AWS's answer; its code, message and request id are network text, so sanitized. */
+  private static String describe(String operation, Ec2Exception e, String rawCode) {
+    String code = Sanitize.text(rawCode, 64);
+    String msg = Sanitize.text(e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
+    String request = e.requestId() == null ? "" : ", request id " + Sanitize.text(e.requestId(), 128);
     if (code.equals("UnauthorizedOperation") || code.equals("AccessDenied") || code.equals("AuthFailure")) {
       return operation + " was refused (" + code + "): the credentials need the IAM action "
           + ACTIONS.getOrDefault(operation, "ec2:" + operation) + request;
@@ -85,7 +88,7 @@ final class Ec2Calls {
     if (isThrottling(code)) {
       return operation + " is still throttled after " + MAX_ATTEMPTS + " attempts (" + code + ")" + request;
     }
-    return operation + " failed: " + code + ": " + firstLine(msg) + request;
+    return operation + " failed: " + code + ": " + msg + request;
   }
 
   private void pause(Duration d) throws WriterException {
@@ -95,9 +98,5 @@ final class Ec2Calls {
       Thread.currentThread().interrupt();
       throw new WriterException(writer, "interrupted while waiting out EC2 throttling", e);
     }
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 }

@@ -2,6 +2,7 @@ package io.feishuipsync.writer.aws;
 
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.Writer;
@@ -197,8 +198,8 @@ final class PrefixListWriter implements Writer {
       list = describe();
     }
     if (list.stateAsString() != null && list.stateAsString().endsWith("-failed")) {
-      throw new WriterException(name(), "the list is in state " + list.stateAsString() + ": "
-          + list.stateMessage());
+      throw new WriterException(name(), "the list is in state " + Sanitize.text(list.stateAsString(), 64) + ": "
+          + Sanitize.text(list.stateMessage()));
     }
     return list;
   }
@@ -213,7 +214,8 @@ final class PrefixListWriter implements Writer {
       try {
         out.add(IpRange.parse(c));
       } catch (IllegalArgumentException e) {
-        throw new WriterException(name(), "the list holds an entry this writer cannot read: " + c);
+        throw new WriterException(name(), "the list holds an entry this writer cannot read: "
+            + Sanitize.text(c, 64));
       }
     }
     return out;

@@ -2,6 +2,7 @@ package io.feishuipsync.writer.aws;
 
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.PortRange;
@@ -90,7 +91,8 @@ final class SecurityGroupWriter implements Writer {
           complete.add(k.cidr());
         }
       }
-      r.strays().forEach(id -> drift.add(g + ": rule " + id + " carries the marker but is not an address rule"));
+      r.strays().forEach(id -> drift.add(g + ": rule " + Sanitize.text(id, 64)
+          + " carries the marker but is not an address rule"));
       if (common == null) {
         common = complete;
       } else {

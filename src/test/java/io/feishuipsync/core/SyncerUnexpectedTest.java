@@ -1,0 +1,52 @@
+package io.feishuipsync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whatever a run throws, it leaves its record in status.json; only an OutOfMemoryError is left to the JVM. */
+class SyncerUnexpectedTest {
+
+  @TempDir
+  Path dir;
+
+  SyncResult runThrowing(Throwable t) {
+    StateStore store = new StateStore(dir);
+    AddressSource source = () -> {
+      if (t instanceof Error e) {
+        throw e;
+      }
+      throw (RuntimeException) t;
+    };
+    return new Syncer(source, store, List.of(new FakeWriter("a")), GuardSettings.DEFAULTS, Clock.systemUTC())
+        .runOnce(new Syncer.Options(false, false));
+  }
+
+  @Test
+  void anErrorOtherThanOutOfMemoryIsRecordedAsAFailedRun() throws Exception {
+    SyncResult r = runThrowing(new StackOverflowError("deep\nrecursion"));
+    assertEquals(SyncResult.Outcome.ERROR, r.outcome());
+    assertTrue(r.message().contains("StackOverflowError: deep\\nrecursion"), r.message());
+    JsonNode status = new StateStore(dir).loadStatus().orElseThrow();
+    assertEquals("error", status.path("last_attempt").path("outcome").asText());
+    assertEquals(1, status.path("consecutive_failures").asInt());
+  }
+
+  @Test
+  void aRuntimeExceptionIsRecordedToo() {
+    assertEquals(SyncResult.Outcome.ERROR, runThrowing(new IllegalStateException("bug")).outcome());
+    assertTrue(new StateStore(dir).loadStatus().isPresent());
+  }
+
+  @Test
+  void outOfMemoryIsLeftToTheJvm() {
+    assertThrows(OutOfMemoryError.class, () -> runThrowing(new OutOfMemoryError("heap")));
+  }
+}
