@@ -46,6 +46,7 @@ class DaemonHardeningIT {
           app_secret: ${FEISHU_APP_SECRET}
         schedule:
           interval: 6h
+        %s
         state_dir: %s
         metrics:
           textfile: %s
@@ -54,7 +55,7 @@ class DaemonHardeningIT {
         writers:
           - type: file
             path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, dir.resolve("state"), dir.resolve("metrics.prom"),
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), dir.resolve("metrics.prom"),
         dir.resolve("allow.conf")));
     // The packaged launcher, pointed at the built jar and at no /etc/default file; its flags stay as shipped.
     String jar = Path.of(System.getProperty("feishuipsync.jar", "target/feishu-ipsync.jar")).toAbsolutePath()

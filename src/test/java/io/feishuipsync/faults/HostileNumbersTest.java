@@ -48,11 +48,12 @@ class HostileNumbersTest {
           app_secret: ${FEISHU_APP_SECRET}
           response_timeout: 1s
           max_attempts: 2
+        %s
         state_dir: %s
         writers:
           - type: file
             path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, dir.resolve("state"), allow));
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), allow));
     feishu.entries(FakeFeishu.docAddresses(100));
     assertEquals(0, sync().exit());
   }

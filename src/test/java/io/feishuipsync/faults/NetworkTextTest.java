@@ -43,13 +43,14 @@ class NetworkTextTest {
           base_url: %s
           app_id: %s
           app_secret: ${FEISHU_APP_SECRET}
+        %s
         state_dir: %s
         logging:
           format: %%s
         writers:
           - type: file
             path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, dir.resolve("state"), dir.resolve("allow.conf")));
+        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), dir.resolve("allow.conf")));
   }
 
   @AfterEach
