@@ -13,6 +13,7 @@ public final class SourceException extends Exception {
   private final Long feishuCode;
   private final String feishuMsg;
   private final String logId;
+  private final boolean abandoned;
 
   /** A failure with no Feishu answer to quote (unreachable, timeout, invalid entry). */
   public SourceException(String message, Throwable cause) {
@@ -21,6 +22,11 @@ public final class SourceException extends Exception {
 
   public SourceException(String message, int httpStatus, Long feishuCode, String feishuMsg, String logId,
       Throwable cause) {
+    this(message, httpStatus, feishuCode, feishuMsg, logId, cause, false);
+  }
+
+  private SourceException(String message, int httpStatus, Long feishuCode, String feishuMsg, String logId,
+      Throwable cause, boolean abandoned) {
     // What Feishu said is network text: one line, no escapes, bounded, wherever this message goes.
     super(Sanitize.text(compose(message, httpStatus, feishuCode, Sanitize.text(feishuMsg), Sanitize.text(logId, 128)),
         MAX_MESSAGE), cause);
@@ -28,6 +34,17 @@ public final class SourceException extends Exception {
     this.feishuCode = feishuCode;
     this.feishuMsg = Sanitize.text(feishuMsg);
     this.logId = Sanitize.text(logId, 128);
+    this.abandoned = abandoned;
+  }
+
+  /** The fetch was given up because the process is stopping, not because the source failed. */
+  public static SourceException abandoned(String message) {
+    return new SourceException(message, 0, null, null, null, null, true);
+  }
+
+  /** True when the fetch was given up for a stop: no failure of the source, nothing applied. */
+  public boolean isAbandoned() {
+    return abandoned;
   }
 
   /** HTTP status of the failing answer, or 0 when there was none. */

@@ -38,7 +38,9 @@ public record SyncResult(Outcome outcome, String message, int total, SortedSet<I
     SOURCE_FAILED(3),
     REFUSED(4),
     WRITER_FAILED(5),
-    ERROR(1);
+    ERROR(1),
+    /** The daemon was stopping and gave up the fetch: nothing applied, and no failure of Feishu's or a writer's. */
+    ABANDONED(1);
 
     private final int exitCode;
 
@@ -53,7 +55,8 @@ public record SyncResult(Outcome outcome, String message, int total, SortedSet<I
     /**
      * The one definition of a failed run, for status, metrics, the daemon's early retry and the "failing" alert: the
      * source or a writer failed, or something unexpected did. A guard refusal is not a failure: it is a decision
-     * that waits for a person (it has its own notification and alert) and asking again changes nothing.
+     * that waits for a person (it has its own notification and alert) and asking again changes nothing; nor is a
+     * fetch abandoned because the daemon is stopping.
      */
     public boolean isFailure() {
       return this == SOURCE_FAILED || this == WRITER_FAILED || this == ERROR;

@@ -91,7 +91,8 @@ public final class Syncer {
       try {
         fetched = source.fetch();
       } catch (SourceException e) {
-        return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + e.getMessage(), false);
+        return e.isAbandoned() ? finish(SyncResult.Outcome.ABANDONED, e.getMessage(), false)
+            : finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + e.getMessage(), false);
       }
       requests = fetched.requests();
       SortedSet<IpRange> desired = AddressSets.withoutCovered(fetched.entries());

@@ -151,17 +151,17 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
   public SourceList fetch() throws SourceException {
     synchronized (fetchLock) {
       if (stopped) {
-        throw new SourceException(STOPPED, null);
+        throw SourceException.abandoned(STOPPED);
       }
       fetching = Thread.currentThread();
     }
     try {
       return fetchWithRestarts();
     } catch (SourceException e) {
-      throw stopped ? new SourceException(STOPPED, null) : e;
+      throw stopped ? SourceException.abandoned(STOPPED) : e;
     } catch (RuntimeException e) {
       if (stopped) {
-        throw new SourceException(STOPPED, null);
+        throw SourceException.abandoned(STOPPED);
       }
       // Whatever an answer held, the operator gets a line that says so, not a stack trace and exit 1.
       log.debug("unexpected failure while reading Feishu's answers", e);
@@ -387,7 +387,7 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
             + describe(e), null);
       } catch (IOException e) {
         if (stopped) {
-          throw new SourceException(STOPPED, null);
+          throw SourceException.abandoned(STOPPED);
         }
         last = null;
         failure = describe(e);

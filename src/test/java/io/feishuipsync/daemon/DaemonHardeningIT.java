@@ -163,6 +163,8 @@ class DaemonHardeningIT {
     JsonNode s = status();
     assertTrue(s != null && s.path("last_attempt").path("message").asText().contains("daemon is stopping"),
         String.valueOf(s));
+    assertEquals("abandoned", s.path("last_attempt").path("outcome").asText(), String.valueOf(s));
+    assertEquals(0, s.path("consecutive_failures").asInt(-1), "a stop is no failure: " + s);
     assertTrue(read("out-run").contains("received SIGTERM"), read("out-run"));
   }
 

@@ -62,8 +62,11 @@ class FailureCountingTest {
   Syncer syncer;
   Daemon daemon;
 
-  /** What the next run meets: a good list, Feishu failing, an empty list (a guard refuses it), a writer failing. */
-  enum Mode { SUCCESS, SOURCE_FAILS, EMPTY_LIST, WRITER_FAILS }
+  /**
+   * What the next run meets: a good list, Feishu failing, an empty list (a guard refuses it), a writer failing, a
+   * fetch given up because the daemon is stopping.
+   */
+  enum Mode { SUCCESS, SOURCE_FAILS, EMPTY_LIST, WRITER_FAILS, STOPPING }
 
   @BeforeEach
   void start() throws Exception {
@@ -103,6 +106,7 @@ class FailureCountingTest {
   SourceList fetch() throws SourceException {
     return switch (mode) {
       case SOURCE_FAILS -> throw new SourceException("Feishu unreachable", null);
+      case STOPPING -> throw SourceException.abandoned("fetch abandoned: the daemon is stopping; nothing applied");
       case EMPTY_LIST -> new SourceList(new TreeSet<>(), "fake", Instant.now(), 1);
       default -> new SourceList(new TreeSet<>(List.of(IpRange.parse("198.51.100.7"))), "fake", Instant.now(), 1);
     };
@@ -186,6 +190,17 @@ class FailureCountingTest {
     assertFalse(sent.contains("failing"), "one transient failure is not 'failing': " + sent);
     run(Mode.SOURCE_FAILS, Outcome.SOURCE_FAILED, 2);
     assertTrue(sent.contains("failing"), sent.toString());
+  }
+
+  @Test
+  void aFetchAbandonedForAStopIsRecordedButNeitherCountsNorAlerts() throws Exception {
+    run(Mode.SOURCE_FAILS, Outcome.SOURCE_FAILED, 1);
+    run(Mode.STOPPING, Outcome.ABANDONED, 1);
+    run(Mode.STOPPING, Outcome.ABANDONED, 1);
+    assertEquals(List.of(), sent, "a stop is not 'failing': " + sent);
+    assertEquals("fetch abandoned: the daemon is stopping; nothing applied",
+        store.loadStatus().orElseThrow().path("last_attempt").path("message").asText());
+    run(Mode.SUCCESS, Outcome.SUCCESS, 0);
   }
 
   @Test
