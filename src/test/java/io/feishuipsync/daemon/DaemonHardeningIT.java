@@ -99,6 +99,17 @@ class DaemonHardeningIT {
     throw new AssertionError("no " + outcome + " in status.json: " + status());
   }
 
+  void awaitFile(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    for (int i = 0; i < 300; i++) {
+      if (Files.exists(p) && read(name).contains(text)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + text + " in " + name + ": " + (Files.exists(p) ? read(name) : "missing"));
+  }
+
   String read(String name) throws IOException {
     return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
   }
@@ -113,8 +124,8 @@ class DaemonHardeningIT {
     try {
       JsonNode s = awaitStatus("source_failed");
       assertTrue(s.path("last_attempt").path("message").asText().contains("larger than 1048576 bytes"), s.toString());
-      assertTrue(read("metrics.prom").contains("feishu_ipsync_syncs_total{outcome=\"source_failed\"} 1"),
-          read("metrics.prom"));
+      // The textfile follows the status file: the daemon writes it once the run is recorded.
+      awaitFile("metrics.prom", "feishu_ipsync_syncs_total{outcome=\"source_failed\"} 1");
       Thread.sleep(1000);
       assertTrue(daemon.isAlive(), "the daemon survives: " + read("err-run"));
       daemon.destroy();
