@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The one seam over processes. Commands are argument lists, never shell strings; unit tests use a stateful fake,
- * integration tests the real binaries.
+ * The one seam over processes. Commands are argument lists, never shell strings; unit tests use a stateful fake of
+ * nft, ipset and iptables ({@code FakeFirewall}, in the test sources), integration tests the real binaries.
  */
 public interface CommandRunner {
 
