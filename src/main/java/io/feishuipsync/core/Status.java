@@ -1,6 +1,7 @@
 package io.feishuipsync.core;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,7 @@ public record Status(Attempt lastAttempt, Success lastSuccess, int consecutiveFa
     Map<String, WriterStatus> writers) {
 
   public Status {
-    writers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(writers));
+    writers = Collections.unmodifiableMap(new LinkedHashMap<>(writers));
   }
 
   /**
