@@ -1,15 +1,14 @@
 package io.feishuipsync.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.Snapshot;
 import io.feishuipsync.core.StateStore;
+import io.feishuipsync.core.Status;
+import io.feishuipsync.core.StatusFile;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +34,7 @@ final class StatusCommand implements Callable<Integer> {
     Path dir = new ConfigLoader(root.env).stateDir(root.config);
     StateStore store = new StateStore(dir);
     StateStore.Loaded loaded = store.loadSnapshot();
-    Optional<JsonNode> status = store.loadStatus();
+    Optional<Status> status = store.loadStatus();
     if (output == Output.JSON) {
       ObjectNode n = JSON.createObjectNode();
       n.put("state_dir", dir.toString());
@@ -45,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
         snap.put("fetched_at", s.fetchedAt().toString());
         snap.put("source", s.source());
       }, () -> snap.put("problem", loaded.problem()));
-      status.ifPresent(s -> n.set("status", s));
+      status.ifPresent(s -> n.set("status", StatusFile.toJson(s)));
       root.out.println(JSON.writeValueAsString(n));
       return Cli.OK;
     }
@@ -61,19 +60,19 @@ final class StatusCommand implements Callable<Integer> {
       root.out.println("last attempt: none recorded");
       return Cli.OK;
     }
-    JsonNode st = status.get();
-    JsonNode a = st.path("last_attempt");
-    root.out.println("last attempt: " + a.path("time").asText() + ", " + a.path("outcome").asText() + ": "
-        + a.path("message").asText());
-    root.out.println("consecutive failures: " + st.path("consecutive_failures").asInt());
+    Status st = status.get();
+    Status.Attempt a = st.lastAttempt();
+    root.out.println("last attempt: " + (a == null ? ", : " : text(a.time()) + ", " + text(a.outcome()) + ": "
+        + a.message()));
+    root.out.println("consecutive failures: " + st.consecutiveFailures());
     root.out.println("writers:");
-    for (Iterator<Map.Entry<String, JsonNode>> it = st.path("writers").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode w = e.getValue();
-      root.out.printf(Locale.ROOT, "  %-40s %-10s %d entries at %s%s%n", e.getKey(), w.path("outcome").asText(),
-          w.path("entries").asInt(), w.path("time").asText(),
-          w.hasNonNull("error") ? ": " + w.get("error").asText() : "");
-    }
+    st.writers().forEach((name, w) -> root.out.printf(Locale.ROOT, "  %-40s %-10s %d entries at %s%s%n", name,
+        text(w.outcome()), w.entries(), text(w.time()), w.error() != null ? ": " + w.error() : ""));
     return Cli.OK;
+  }
+
+  /** A value as the text output shows it: empty when the file held none that could be read. */
+  private static String text(Object value) {
+    return value == null ? "" : value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : value.toString();
   }
 }

@@ -4,6 +4,7 @@ import io.feishuipsync.config.Config;
 import io.feishuipsync.config.WriterSpec;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.StateStore;
+import io.feishuipsync.core.Status;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Syncer;
 import io.feishuipsync.exec.ProcessCommandRunner;
@@ -13,8 +14,8 @@ import io.feishuipsync.notify.Notifier;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterContext;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,9 @@ final class Wiring implements AutoCloseable {
     this.syncer = new Syncer(config.validation().enforcedOn(client), store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock);
-    metrics.restore(store.loadSnapshot().snapshot().orElse(null), store.loadStatus()
-        .map(s -> s.path("last_success").path("time").asText(null)).map(Instant::parse).orElse(null),
-        store.loadStatus().map(s -> s.path("consecutive_failures").asInt(0)).orElse(0));
+    Optional<Status> status = store.loadStatus();
+    metrics.restore(store.loadSnapshot().snapshot().orElse(null),
+        status.flatMap(Status::lastSuccessTime).orElse(null), status.map(Status::consecutiveFailures).orElse(0));
   }
 
   /** One sync, then metrics and notifications (neither can change its outcome, nor keep the other from running). */
@@ -61,7 +62,7 @@ final class Wiring implements AutoCloseable {
         log.error("cannot record the run's metrics: {}", e.toString());
       }
       try {
-        int failures = store.loadStatus().map(s -> s.path("consecutive_failures").asInt(0)).orElse(0);
+        int failures = store.loadStatus().map(Status::consecutiveFailures).orElse(0);
         notifier.after(r, failures);
       } catch (RuntimeException e) {
         log.error("cannot send the run's notifications: {}", e.toString());

@@ -198,16 +198,15 @@ public final class StateStore {
         && a.path("total").equals(b.path("total"));
   }
 
-  /** Writes the status document of the last run. */
-  public void saveStatus(JsonNode status) throws IOException {
-    write(STATUS, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(status));
+  /** Writes the status of the last run. */
+  public void saveStatus(Status status) throws IOException {
+    write(STATUS, StatusFile.bytes(status));
   }
 
-  /** The status document of the last run, if any and readable. */
-  public Optional<JsonNode> loadStatus() {
+  /** The status of the last run, if any and readable ({@link StatusFile} says how leniently). */
+  public Optional<Status> loadStatus() {
     try {
-      JsonNode n = JSON.readTree(SafeFiles.read(dir.resolve(STATUS)));
-      return n != null && n.isObject() ? Optional.of(n) : Optional.empty();
+      return StatusFile.read(SafeFiles.read(dir.resolve(STATUS)));
     } catch (IOException e) {
       return Optional.empty();
     }

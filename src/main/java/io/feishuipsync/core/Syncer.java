@@ -59,7 +59,7 @@ public final class Syncer {
     }
     if (!options.dryRun()) {
       try {
-        store.saveStatus(StatusDocument.update(store.loadStatus(), result, clock.instant()));
+        store.saveStatus(Status.after(store.loadStatus(), result, clock.instant()));
       } catch (IOException e) {
         // A failed run has already said what went wrong, most often this same disk: one line is enough.
         if (result.outcome() == SyncResult.Outcome.SUCCESS) {

@@ -216,10 +216,10 @@ class SyncerTest {
     syncer.runOnce(NORMAL);
     syncer.runOnce(NORMAL);
     var status = store.loadStatus().orElseThrow();
-    assertEquals(2, status.path("consecutive_failures").asInt());
-    assertEquals("source_failed", status.path("last_attempt").path("outcome").asText());
-    assertEquals(1, status.path("last_success").path("total").asInt());
-    assertEquals("changed", status.path("writers").path("a").path("outcome").asText(""),
+    assertEquals(2, status.consecutiveFailures());
+    assertEquals(SyncResult.Outcome.SOURCE_FAILED, status.lastAttempt().outcome());
+    assertEquals(1, status.lastSuccess().total());
+    assertEquals(WriterResult.Outcome.CHANGED, status.writers().get("a").outcome(),
         "writer results of the last run that reached the writers are kept");
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -34,9 +33,9 @@ class SyncerUnexpectedTest {
     SyncResult r = runThrowing(new StackOverflowError("deep\nrecursion"));
     assertEquals(SyncResult.Outcome.ERROR, r.outcome());
     assertTrue(r.message().contains("StackOverflowError: deep\\nrecursion"), r.message());
-    JsonNode status = new StateStore(dir).loadStatus().orElseThrow();
-    assertEquals("error", status.path("last_attempt").path("outcome").asText());
-    assertEquals(1, status.path("consecutive_failures").asInt());
+    Status status = new StateStore(dir).loadStatus().orElseThrow();
+    assertEquals(SyncResult.Outcome.ERROR, status.lastAttempt().outcome());
+    assertEquals(1, status.consecutiveFailures());
   }
 
   @Test

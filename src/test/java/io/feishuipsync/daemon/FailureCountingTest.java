@@ -139,7 +139,7 @@ class FailureCountingTest {
   }
 
   int statusFailures() {
-    return store.loadStatus().orElseThrow().path("consecutive_failures").asInt(-1);
+    return store.loadStatus().orElseThrow().consecutiveFailures();
   }
 
   int metricFailures() {
@@ -152,8 +152,7 @@ class FailureCountingTest {
     mode = m;
     int before = sent.size();
     daemon.runSync();
-    assertEquals(expected, Outcome.valueOf(store.loadStatus().orElseThrow().path("last_attempt").path("outcome")
-        .asText().toUpperCase(java.util.Locale.ROOT)));
+    assertEquals(expected, store.loadStatus().orElseThrow().lastAttempt().outcome());
     String where = m + " after " + sent;
     assertEquals(failures, statusFailures(), "status: " + where);
     assertEquals(failures, metricFailures(), "metrics: " + where);
@@ -199,7 +198,7 @@ class FailureCountingTest {
     run(Mode.STOPPING, Outcome.ABANDONED, 1);
     assertEquals(List.of(), sent, "a stop is not 'failing': " + sent);
     assertEquals("fetch abandoned: the daemon is stopping; nothing applied",
-        store.loadStatus().orElseThrow().path("last_attempt").path("message").asText());
+        store.loadStatus().orElseThrow().lastAttempt().message());
     run(Mode.SUCCESS, Outcome.SUCCESS, 0);
   }
 
