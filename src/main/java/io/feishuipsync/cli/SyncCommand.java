@@ -12,6 +12,7 @@ import io.feishuipsync.core.WriterResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,6 +24,7 @@ import picocli.CommandLine.ParentCommand;
 final class SyncCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int SAMPLE = 20;
 
   @ParentCommand
   RootCommand root;
@@ -74,12 +76,40 @@ final class SyncCommand implements Callable<Integer> {
       // A failure's message goes to stderr, once.
       out.println(r.message());
     }
-    r.added().forEach(a -> out.println("  + " + a));
-    r.removed().forEach(a -> out.println("  - " + a));
+    // A first dry run would add the whole list: showing it once is enough.
+    boolean allNew = r.removed().isEmpty() && r.added().equals(r.list());
+    if (r.dryRun() && !r.list().isEmpty()) {
+      out.println("Feishu's list, " + r.list().size() + " entries" + (allNew ? ", all of them new:" : ":"));
+      sample(r.list(), "    ", out);
+    }
+    if (!(r.dryRun() && allNew)) {
+      sample(r.added(), "  + ", out);
+      sample(r.removed(), "  - ", out);
+    }
     for (WriterResult w : r.writers()) {
-      out.printf(Locale.ROOT, "  %-40s %-12s %d entries (+%d -%d)%s%n", w.writer(),
-          w.outcome().name().toLowerCase(Locale.ROOT), w.entries(), w.added(), w.removed(),
-          w.drift().isEmpty() ? "" : ", drift: " + String.join("; ", w.drift()));
+      out.printf(Locale.ROOT, "  %-40s %-12s %s%n", w.writer(), w.outcome().name().toLowerCase(Locale.ROOT),
+          summary(w));
+    }
+  }
+
+  /** One writer's line: what it holds and would change, or why it cannot run (beside the others, not instead). */
+  private static String summary(WriterResult w) {
+    if (w.error() != null) {
+      String prefix = w.writer() + ": ";
+      return w.error().startsWith(prefix) ? w.error().substring(prefix.length()) : w.error();
+    }
+    String created = !w.created() ? ""
+        : w.outcome() == WriterResult.Outcome.WOULD_CHANGE ? ", would create it" : ", created";
+    return String.format(Locale.ROOT, "%d entries (+%d -%d)", w.entries(), w.added(), w.removed()) + created
+        + (w.drift().isEmpty() ? "" : ", drift: " + String.join("; ", w.drift()));
+  }
+
+  /** Prints the first {@value #SAMPLE} entries and how many more there are: thousands of lines help nobody. */
+  private static void sample(SortedSet<IpRange> entries, String prefix, PrintStream out) {
+    entries.stream().limit(SAMPLE).forEach(a -> out.println(prefix + a));
+    if (entries.size() > SAMPLE) {
+      out.println(prefix.replaceAll("\\S", " ") + "... and " + (entries.size() - SAMPLE)
+          + " more (--output json lists them all)");
     }
   }
 
@@ -97,6 +127,10 @@ final class SyncCommand implements Callable<Integer> {
     n.put("dry_run", r.dryRun());
     n.put("requests", r.requests());
     n.put("duration_ms", r.duration().toMillis());
+    if (r.dryRun()) {
+      ArrayNode list = n.putArray("list");
+      r.list().stream().map(IpRange::toString).forEach(list::add);
+    }
     ArrayNode writers = n.putArray("writers");
     for (WriterResult w : r.writers()) {
       ObjectNode o = writers.addObject();
@@ -109,6 +143,9 @@ final class SyncCommand implements Callable<Integer> {
       w.drift().forEach(drift::add);
       if (w.error() != null) {
         o.put("error", w.error());
+      }
+      if (w.created()) {
+        o.put("created", true);
       }
     }
     return n;

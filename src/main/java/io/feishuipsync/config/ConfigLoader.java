@@ -355,6 +355,10 @@ public final class ConfigLoader {
     List<String> listed = orDefault(v.allowSpecial(), List.of());
     for (int i = 0; i < listed.size(); i++) {
       String key = "validation.allow_special[" + i + "]";
+      if (listed.get(i) != null && listed.get(i).isEmpty()) {
+        // What an unset ${VAR:-} leaves: the config offers an exemption it does not grant (quickstart.yaml).
+        continue;
+      }
       try {
         allow.add(IpRange.parse(listed.get(i)));
       } catch (IllegalArgumentException e) {

@@ -21,15 +21,25 @@ import java.util.TreeSet;
  * @param startedAt when the run began
  * @param duration how long it took
  * @param requests HTTP requests made to the source
+ * @param list the fetched list as planned (empty when the fetch failed)
  */
 public record SyncResult(Outcome outcome, String message, int total, SortedSet<IpRange> added,
     SortedSet<IpRange> removed, boolean applied, boolean dryRun, List<WriterResult> writers, Instant startedAt,
-    Duration duration, int requests) {
+    Duration duration, int requests, SortedSet<IpRange> list) {
 
   public SyncResult {
     added = Collections.unmodifiableSortedSet(new TreeSet<>(added));
     removed = Collections.unmodifiableSortedSet(new TreeSet<>(removed));
     writers = List.copyOf(writers);
+    list = Collections.unmodifiableSortedSet(new TreeSet<>(list));
+  }
+
+  /** A result that does not carry the fetched list. */
+  public SyncResult(Outcome outcome, String message, int total, SortedSet<IpRange> added, SortedSet<IpRange> removed,
+      boolean applied, boolean dryRun, List<WriterResult> writers, Instant startedAt, Duration duration,
+      int requests) {
+    this(outcome, message, total, added, removed, applied, dryRun, writers, startedAt, duration, requests,
+        new TreeSet<>());
   }
 
   /** Overall result of a run, with the CLI's exit code. */

@@ -79,6 +79,7 @@ public final class Syncer {
     private final List<WriterResult> results = new ArrayList<>();
     private int requests;
     private int total;
+    private SortedSet<IpRange> list = new TreeSet<>();
     private ChangeSet change = new ChangeSet(new TreeSet<>(), new TreeSet<>());
 
     Run(Options options, Instant start) {
@@ -101,6 +102,7 @@ public final class Syncer {
             fetched.entries().size() - desired.size(), fetched.entries().size());
       }
       total = desired.size();
+      list = desired;
 
       StateStore.Loaded loaded = store.loadSnapshot();
       if (loaded.firstRun()) {
@@ -109,29 +111,39 @@ public final class Syncer {
         log.warn("snapshot: {}", loaded.problem());
       }
 
-      List<String> checkFailures = new ArrayList<>();
+      // A real sync checks every writer before touching any; a dry run changes nothing, so it goes on and shows
+      // the plan of every writer that can run beside the reason of each one that cannot.
+      List<String> cannotRun = new ArrayList<>();
+      List<Holding> holdings = new ArrayList<>();
       for (Writer w : writers) {
+        holdings.add(null);
         try {
           w.check();
         } catch (WriterException e) {
-          checkFailures.add(e.getMessage());
+          cannotRun.add(e.getMessage());
           results.add(failed(w, e.getMessage()));
         }
       }
-      if (!checkFailures.isEmpty()) {
+      if (!cannotRun.isEmpty() && !options.dryRun()) {
         markSkipped();
         return finish(SyncResult.Outcome.WRITER_FAILED,
-            "nothing applied, a writer cannot run here: " + String.join("; ", checkFailures), false);
+            "nothing applied, a writer cannot run here: " + String.join("; ", cannotRun), false);
       }
 
-      List<Holding> holdings = new ArrayList<>();
-      for (Writer w : writers) {
+      for (int i = 0; i < writers.size(); i++) {
+        Writer w = writers.get(i);
+        if (hasResult(w)) {
+          continue;
+        }
         try {
-          holdings.add(w.read());
+          holdings.set(i, w.read());
         } catch (WriterException e) {
           results.add(failed(w, e.getMessage()));
-          markSkipped();
-          return finish(SyncResult.Outcome.WRITER_FAILED, "nothing applied: " + e.getMessage(), false);
+          if (!options.dryRun()) {
+            markSkipped();
+            return finish(SyncResult.Outcome.WRITER_FAILED, "nothing applied: " + e.getMessage(), false);
+          }
+          cannotRun.add(e.getMessage());
         }
       }
 
@@ -139,21 +151,30 @@ public final class Syncer {
       change = plan.change();
       if (!plan.allowed()) {
         for (int i = 0; i < writers.size(); i++) {
-          results.add(new WriterResult(writers.get(i).name(), WriterResult.Outcome.SKIPPED,
-              holdings.get(i).entries().size(), 0, 0, holdings.get(i).drift(), null));
+          Holding h = holdings.get(i);
+          if (h != null) {
+            results.add(new WriterResult(writers.get(i).name(), WriterResult.Outcome.SKIPPED, h.entries().size(), 0,
+                0, h.drift(), null));
+          }
         }
-        return finish(SyncResult.Outcome.REFUSED, "refused, nothing applied: " + plan.refusal(), false);
+        String refused = "refused, nothing applied: " + plan.refusal();
+        return cannotRun.isEmpty() ? finish(SyncResult.Outcome.REFUSED, refused, false)
+            : finish(SyncResult.Outcome.WRITER_FAILED, "dry run: " + refused + "; " + toFix(cannotRun), false);
       }
 
       boolean allOk = true;
       for (int i = 0; i < writers.size(); i++) {
+        if (holdings.get(i) == null) {
+          continue;
+        }
         WriterResult r = applyOne(writers.get(i), holdings.get(i), desired, loaded.snapshot());
         allOk &= r.outcome() != WriterResult.Outcome.FAILED;
         results.add(r);
       }
       if (options.dryRun()) {
-        return finish(SyncResult.Outcome.SUCCESS, "dry run: " + total + " entries, " + change + ", nothing applied",
-            false);
+        String summary = "dry run: " + total + " entries, " + change + ", nothing applied";
+        return cannotRun.isEmpty() ? finish(SyncResult.Outcome.SUCCESS, summary, false)
+            : finish(SyncResult.Outcome.WRITER_FAILED, summary + "; " + toFix(cannotRun), false);
       }
       if (!allOk) {
         return finish(SyncResult.Outcome.WRITER_FAILED, "writer failed: " + failures()
@@ -179,16 +200,20 @@ public final class Syncer {
       if (holding.inSync(desired)) {
         return new WriterResult(w.name(), WriterResult.Outcome.UNCHANGED, desired.size(), 0, 0, List.of(), null);
       }
+      Optional<SortedSet<IpRange>> left = lastApplied.map(s -> w.scope(s.entries()));
+      boolean created = isCreation(holding, left);
+      // What a first sync finds missing it creates: that is no one's drift, and the summary says so.
+      List<String> drift = created ? List.of() : holding.drift();
       if (options.dryRun()) {
         return new WriterResult(w.name(), WriterResult.Outcome.WOULD_CHANGE, holding.entries().size(),
-            c.added().size(), c.removed().size(), holding.drift(), null);
+            c.added().size(), c.removed().size(), drift, null, created);
       }
-      reportDrift(w, holding, lastApplied.map(s -> w.scope(s.entries())));
+      reportDrift(w, holding, left, created);
       try {
         w.apply(desired, c);
         log.info("{}: now holds {} entries ({})", w.name(), desired.size(), c);
         return new WriterResult(w.name(), WriterResult.Outcome.CHANGED, desired.size(), c.added().size(),
-            c.removed().size(), holding.drift(), null);
+            c.removed().size(), drift, null, created);
       } catch (WriterException e) {
         log.error("{}", e.getMessage());
         return new WriterResult(w.name(), WriterResult.Outcome.FAILED, holding.entries().size(), 0, 0,
@@ -202,10 +227,9 @@ public final class Syncer {
 
     /**
      * Warns about what someone else changed in the writer's target since the last sync left it holding
-     * {@code left}. An empty target with no earlier sync is being created, which is not news.
+     * {@code left}. A target being {@code created} is not news.
      */
-    private void reportDrift(Writer w, Holding holding, Optional<SortedSet<IpRange>> left) {
-      boolean created = holding.entries().isEmpty() && left.map(SortedSet::isEmpty).orElse(true);
+    private void reportDrift(Writer w, Holding holding, Optional<SortedSet<IpRange>> left, boolean created) {
       for (String d : holding.drift()) {
         if (created) {
           log.info("{}: {}; creating it", w.name(), d);
@@ -219,6 +243,10 @@ public final class Syncer {
             + " else, or by a run that could not save its state); repairing", w.name(), meddled.added().size(),
             meddled.removed().size());
       }
+    }
+
+    private boolean hasResult(Writer w) {
+      return results.stream().anyMatch(r -> r.writer().equals(w.name()));
     }
 
     private void markSkipped() {
@@ -239,11 +267,27 @@ public final class Syncer {
         results.stream().filter(r -> r.writer().equals(w.name())).findFirst().ifPresent(ordered::add);
       }
       SyncResult r = new SyncResult(outcome, message, total, change.added(), change.removed(), applied,
-          options.dryRun(), ordered, start, Duration.between(start, clock.instant()), requests);
+          options.dryRun(), ordered, start, Duration.between(start, clock.instant()), requests, list);
       // The caller (CLI or daemon) reports failures to the operator; this line is the record.
       log.info("sync {}: {}", outcome.name().toLowerCase(java.util.Locale.ROOT), message);
       return r;
     }
+  }
+
+  /**
+   * True when the writer's target is being built, not repaired: it holds nothing, no earlier sync left entries in
+   * it, and a part of it is missing (a table, chain or set not there yet).
+   */
+  private static boolean isCreation(Holding holding, Optional<SortedSet<IpRange>> left) {
+    return holding.entries().isEmpty() && left.map(SortedSet::isEmpty).orElse(true)
+        && holding.drift().stream().anyMatch(Holding::isMissingPart);
+  }
+
+  /** What a dry run's summary says about the writers that cannot run: a real sync would apply nothing. */
+  private static String toFix(List<String> cannotRun) {
+    return (cannotRun.size() == 1 ? "a writer cannot run here" : cannotRun.size() + " writers cannot run here")
+        + ", and a real sync applies nothing until " + (cannotRun.size() == 1 ? "it is" : "they are") + " fixed: "
+        + String.join("; ", cannotRun);
   }
 
   /** The last applied list: the snapshot, or when it is unusable, the largest list a writer holds. */
@@ -251,7 +295,7 @@ public final class Syncer {
     if (loaded.snapshot().isPresent()) {
       return Optional.of(loaded.snapshot().get().entries());
     }
-    return holdings.stream().map(Holding::entries).filter(e -> !e.isEmpty())
+    return holdings.stream().filter(java.util.Objects::nonNull).map(Holding::entries).filter(e -> !e.isEmpty())
         .max(java.util.Comparator.comparingInt(SortedSet::size));
   }
 

@@ -12,12 +12,20 @@ import java.util.List;
  * @param removed entries removed (or that would be)
  * @param drift differences found besides entries (a missing rule, a foreign line), repaired when applied
  * @param error the failure, one line, or null
+ * @param created true when no earlier sync had filled the target and what was missing of it was (or would be)
+ *     created: a first sync, not drift
  */
 public record WriterResult(String writer, Outcome outcome, int entries, int added, int removed, List<String> drift,
-    String error) {
+    String error, boolean created) {
 
   public WriterResult {
     drift = List.copyOf(drift);
+  }
+
+  /** A result for a target that was not being created. */
+  public WriterResult(String writer, Outcome outcome, int entries, int added, int removed, List<String> drift,
+      String error) {
+    this(writer, outcome, entries, added, removed, drift, error, false);
   }
 
   /** What happened to one writer. */

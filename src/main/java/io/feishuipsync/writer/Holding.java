@@ -15,6 +15,8 @@ import java.util.TreeSet;
  */
 public record Holding(SortedSet<IpRange> entries, List<String> drift) {
 
+  private static final String MISSING = " is missing";
+
   public Holding {
     entries = Collections.unmodifiableSortedSet(new TreeSet<>(entries));
     drift = List.copyOf(drift);
@@ -23,6 +25,16 @@ public record Holding(SortedSet<IpRange> entries, List<String> drift) {
   /** Holding exactly {@code entries}, with nothing else amiss. */
   public static Holding of(SortedSet<IpRange> entries) {
     return new Holding(entries, List.of());
+  }
+
+  /** The drift sentence for a part of the target that is not there, e.g. {@code "table inet x"}. */
+  public static String missing(String part) {
+    return part + MISSING;
+  }
+
+  /** True when {@code drift} says a part of the target is not there (see {@link #missing}). */
+  public static boolean isMissingPart(String drift) {
+    return drift.endsWith(MISSING);
   }
 
   /** True when the target already holds exactly {@code desired} and nothing else is amiss. */

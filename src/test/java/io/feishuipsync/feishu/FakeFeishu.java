@@ -88,6 +88,7 @@ public final class FakeFeishu implements AutoCloseable {
   private final List<String> authorizations = new ArrayList<>();
   private final List<String> requestBodies = new ArrayList<>();
   private volatile List<String> entries = List.of();
+  private volatile String appId = APP_ID;
   private volatile String secret = APP_SECRET;
   private volatile int expireSeconds = 7200;
   private volatile String loopingPageToken;
@@ -125,6 +126,12 @@ public final class FakeFeishu implements AutoCloseable {
       out.add((i < 254 ? "198.51.100." : "203.0.113.") + (i % 254 + 1));
     }
     return out;
+  }
+
+  /** The app's id; any other is rejected with code 10003. */
+  public FakeFeishu appId(String id) {
+    this.appId = id;
+    return this;
   }
 
   /** The secret the app really has; any other is rejected with code 10014. */
@@ -244,7 +251,7 @@ public final class FakeFeishu implements AutoCloseable {
       answer(ex, Fault.code(400, 9499, "bad json"));
       return;
     }
-    if (!APP_ID.equals(body.path("app_id").asText())) {
+    if (!appId.equals(body.path("app_id").asText())) {
       answer(ex, Fault.code(400, 10003, "invalid param"));
       return;
     }

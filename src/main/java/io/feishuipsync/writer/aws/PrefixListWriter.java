@@ -179,7 +179,8 @@ final class PrefixListWriter implements Writer {
     List<ManagedPrefixList> lists = calls.call("DescribeManagedPrefixLists",
         () -> ec2.describeManagedPrefixLists(b -> b.prefixListIds(id)).prefixLists());
     if (lists.isEmpty()) {
-      throw new WriterException(name(), "prefix list " + id + " does not exist in this region");
+      throw new WriterException(name(), "prefix list " + id + " does not exist in this region; check prefix_list_id"
+          + " and region");
     }
     ManagedPrefixList list = lists.get(0);
     family = "IPv6".equalsIgnoreCase(list.addressFamily()) ? IpRange.Family.IPV6 : IpRange.Family.IPV4;

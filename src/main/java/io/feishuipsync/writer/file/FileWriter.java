@@ -64,13 +64,15 @@ final class FileWriter implements Writer {
   public void check() throws WriterException {
     Path dir = path.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      throw new WriterException(name(), "directory " + dir + " does not exist");
+      throw new WriterException(name(), "directory " + dir + " does not exist; create it, or point path elsewhere");
     }
     if (!Files.isWritable(dir)) {
-      throw new WriterException(name(), "directory " + dir + " is not writable by this user");
+      throw new WriterException(name(), "directory " + dir + " is not writable by this user; run as an account"
+          + " that may write it, or point path elsewhere");
     }
     if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw new WriterException(name(), path + " is a directory");
+      throw new WriterException(name(), path + " is a directory; point path at a file, e.g. "
+          + path.resolve("feishu-allow.conf"));
     }
     Optional<String> shared = DirectoryTrust.forProcess(stateDir).problem(dir);
     if (shared.isPresent() && !allowSharedDirectory) {

@@ -121,7 +121,7 @@ final class IptablesWriter implements Writer {
     CommandResult r = run(List.of("ipset", "save", layout.set(f)), "", "ipset", "ipset");
     if (!r.ok()) {
       if (r.stderr().contains("does not exist")) {
-        drift.add("ipset " + layout.set(f) + " is missing");
+        drift.add(Holding.missing("ipset " + layout.set(f)));
         return;
       }
       throw new WriterException(name(), "cannot read ipset " + layout.set(f) + ": " + r.describeFailure());
@@ -143,7 +143,7 @@ final class IptablesWriter implements Writer {
   private void readRules(IpRange.Family f, List<String> drift) throws WriterException {
     CommandResult r = run(List.of(iptables(f), "-w", "-S", layout.chain()), "", iptables(f), "iptables");
     if (!r.ok()) {
-      drift.add(iptables(f) + " chain " + layout.chain() + " is missing");
+      drift.add(Holding.missing(iptables(f) + " chain " + layout.chain()));
     } else {
       List<String> rules = r.stdout().lines().filter(l -> l.startsWith("-A ")).toList();
       long ours = rules.stream().filter(l -> l.contains(layout.comment())).count();

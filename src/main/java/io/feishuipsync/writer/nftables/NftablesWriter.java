@@ -57,7 +57,7 @@ final class NftablesWriter implements Writer {
     CommandResult r = run(List.of(nft, "-j", "list", "table", NftLayout.FAMILY, layout.table()), "");
     if (!r.ok()) {
       if (r.stderr().contains("No such file or directory")) {
-        return new Holding(new TreeSet<>(), List.of("table " + layout.where() + " is missing"));
+        return new Holding(new TreeSet<>(), List.of(Holding.missing("table " + layout.where())));
       }
       throw new WriterException(name(), "cannot read the ruleset: " + r.describeFailure());
     }
@@ -93,7 +93,7 @@ final class NftablesWriter implements Writer {
         return;
       }
       Holding h = read();
-      if (h.drift().stream().anyMatch(d -> d.contains("missing"))) {
+      if (h.drift().stream().anyMatch(Holding::isMissingPart)) {
         return;
       }
     }
@@ -122,7 +122,7 @@ final class NftablesWriter implements Writer {
       }
       return;
     }
-    drift.add("set " + name + " is missing");
+    drift.add(Holding.missing("set " + name));
   }
 
   private void element(JsonNode e, String set, TreeSet<IpRange> entries) throws WriterException {
@@ -157,7 +157,7 @@ final class NftablesWriter implements Writer {
       }
     }
     if (chain == null) {
-      drift.add("chain " + layout.chain() + " is missing");
+      drift.add(Holding.missing("chain " + layout.chain()));
       return;
     }
     if (!layout.hook().equals(chain.path("hook").asText()) || chain.path("prio").asInt() != layout.priority()
