@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.feishu.FakeFeishu.Delivery;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
@@ -39,24 +40,9 @@ class DaemonHardeningIT {
   void setUp() throws IOException {
     feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(30));
     config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-        schedule:
-          interval: 6h
-        %s
-        state_dir: %s
-        metrics:
-          textfile: %s
-        logging:
-          format: json
-        writers:
-          - type: file
-            path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), dir.resolve("metrics.prom"),
-        dir.resolve("allow.conf")));
+    TestConfig.pointedAt(feishu, dir.resolve("state")).section("schedule:\n  interval: 6h")
+        .section("metrics:\n  textfile: " + dir.resolve("metrics.prom")).section("logging:\n  format: json")
+        .fileWriter(dir.resolve("allow.conf"), "").writeTo(config);
     // The packaged launcher, pointed at the built jar and at no /etc/default file; its flags stay as shipped.
     String jar = Path.of(System.getProperty("feishuipsync.jar", "target/feishu-ipsync.jar")).toAbsolutePath()
         .toString();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,22 +33,8 @@ class DaemonProcessIT {
     feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(30));
     allow = dir.resolve("allow.conf");
     config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-        schedule:
-          interval: 6h
-        %s
-        state_dir: %s
-        logging:
-          format: json
-          level: debug
-        writers:
-          - type: file
-            path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), allow));
+    TestConfig.pointedAt(feishu, dir.resolve("state")).section("schedule:\n  interval: 6h")
+        .section("logging:\n  format: json\n  level: debug").fileWriter(allow, "").writeTo(config);
   }
 
   @AfterEach

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.cli.CliRunner;
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -41,19 +41,8 @@ class HostileFeishuTest {
     feishu = new FakeFeishu();
     allow = dir.resolve("allow.conf");
     config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-          response_timeout: 1s
-          max_attempts: 2
-        %s
-        state_dir: %s
-        writers:
-          - type: file
-            path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), allow));
+    TestConfig.pointedAt(feishu, dir.resolve("state")).feishu("response_timeout: 1s\nmax_attempts: 2")
+        .fileWriter(allow, "").writeTo(config);
     feishu.entries(FakeFeishu.docAddresses(100));
     assertEquals(0, sync().exit);
   }
@@ -66,9 +55,9 @@ class HostileFeishuTest {
   record Run(int exit, String err) {}
 
   Run sync(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--config", config.toString(), "sync"));
+    List<String> args = new ArrayList<>(List.of("sync"));
     args.addAll(List.of(extra));
-    CliRunner.Result r = CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET), args);
+    CliRunner.Result r = CliRunner.withConfig(config, args.toArray(String[]::new));
     return new Run(r.exit(), r.err());
   }
 
