@@ -7,7 +7,10 @@ import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
 
 /** {@code type: aws-prefix-list}: a customer-managed prefix list that security groups reference. */
-public final class PrefixListWriterType implements WriterType<PrefixListWriterType.Settings> {
+public final class PrefixListWriterType {
+
+  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  public static final WriterType<Settings> TYPE = WriterType.of("aws-prefix-list", Settings.class, PrefixListWriterType::create);
 
   /**
    * Settings of the prefix list writer.
@@ -23,18 +26,9 @@ public final class PrefixListWriterType implements WriterType<PrefixListWriterTy
   public record Settings(String region, String endpoint, String profile, String accessKeyId, String secretAccessKey,
       String prefixListId, String description) {}
 
-  @Override
-  public String type() {
-    return "aws-prefix-list";
-  }
+  private PrefixListWriterType() {}
 
-  @Override
-  public Class<Settings> settingsClass() {
-    return Settings.class;
-  }
-
-  @Override
-  public Writer create(Settings s, WriterContext context) {
+  private static Writer create(Settings s, WriterContext context) {
     AwsConnection connection = AwsConnection.of(s.region(), s.endpoint(), s.profile(), s.accessKeyId(),
         s.secretAccessKey());
     if (s.prefixListId() == null || !s.prefixListId().matches("pl-[0-9a-f]{8,17}")) {

@@ -9,7 +9,10 @@ import io.feishuipsync.writer.WriterType;
 import java.util.List;
 
 /** {@code type: aws-security-group}: ingress rules, marked by their description, in one or more security groups. */
-public final class SecurityGroupWriterType implements WriterType<SecurityGroupWriterType.Settings> {
+public final class SecurityGroupWriterType {
+
+  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  public static final WriterType<Settings> TYPE = WriterType.of("aws-security-group", Settings.class, SecurityGroupWriterType::create);
 
   /**
    * Settings of the security group writer.
@@ -28,18 +31,9 @@ public final class SecurityGroupWriterType implements WriterType<SecurityGroupWr
   public record Settings(String region, String endpoint, String profile, String accessKeyId, String secretAccessKey,
       List<String> groupIds, List<String> ports, String protocol, String description, Integer maxRules) {}
 
-  @Override
-  public String type() {
-    return "aws-security-group";
-  }
+  private SecurityGroupWriterType() {}
 
-  @Override
-  public Class<Settings> settingsClass() {
-    return Settings.class;
-  }
-
-  @Override
-  public Writer create(Settings s, WriterContext context) {
+  private static Writer create(Settings s, WriterContext context) {
     AwsConnection connection = AwsConnection.of(s.region(), s.endpoint(), s.profile(), s.accessKeyId(),
         s.secretAccessKey());
     if (s.groupIds() == null || s.groupIds().isEmpty()) {
