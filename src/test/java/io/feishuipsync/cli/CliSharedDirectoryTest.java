@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,7 +25,8 @@ class CliSharedDirectoryTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path state;
   Path www;
   Path textfiles;
@@ -33,18 +34,10 @@ class CliSharedDirectoryTest {
   @BeforeEach
   void setUp() throws IOException {
     assumeTrue(Files.getOwner(dir).getName().equals("root"), "chown needs root");
-    feishu = new FakeFeishu();
     feishu.entries(FakeFeishu.docAddresses(3));
     state = dir.resolve("state");
     www = Files.createDirectory(dir.resolve("www"));
     textfiles = Files.createDirectory(dir.resolve("textfiles"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (feishu != null) {
-      feishu.close();
-    }
   }
 
   CliRunner.Result sync(String writerExtra, String metricsExtra) throws IOException {

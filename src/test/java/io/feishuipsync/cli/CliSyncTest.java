@@ -21,9 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end: a real HTTP server plays Feishu, the file writer writes real files. */
@@ -32,7 +32,8 @@ class CliSyncTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path state;
   Path allow;
   Path config;
@@ -42,16 +43,10 @@ class CliSyncTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu();
     state = dir.resolve("state");
     allow = dir.resolve("allow.conf");
     reloads = dir.resolve("reloads");
     config = writeConfig("");
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
   }
 
   Path writeConfig(String feishuExtra) throws IOException {

@@ -18,9 +18,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,13 +32,14 @@ class DaemonHardeningIT {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
   Path launcher;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(30));
+    feishu.entries(FakeFeishu.docAddresses(30));
     config = dir.resolve("config.yaml");
     TestConfig.pointedAt(feishu, dir.resolve("state")).section("schedule:\n  interval: 6h")
         .section("metrics:\n  textfile: " + dir.resolve("metrics.prom")).section("logging:\n  format: json")
@@ -52,11 +53,6 @@ class DaemonHardeningIT {
         .replace("/etc/default/feishu-ipsync", dir.resolve("no-defaults").toString()));
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
     assertTrue(Files.readString(launcher).contains("-Xmx96m"), "the packaged heap setting");
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
   }
 
   Process start(String command) throws IOException {

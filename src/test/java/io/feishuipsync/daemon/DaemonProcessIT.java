@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar run as a real daemon process: start, one instance only, SIGTERM. */
@@ -24,22 +24,18 @@ class DaemonProcessIT {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
   Path allow;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(30));
+    feishu.entries(FakeFeishu.docAddresses(30));
     allow = dir.resolve("allow.conf");
     config = dir.resolve("config.yaml");
     TestConfig.pointedAt(feishu, dir.resolve("state")).section("schedule:\n  interval: 6h")
         .section("logging:\n  format: json\n  level: debug").fileWriter(allow, "").writeTo(config);
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
   }
 
   Process start(String... args) throws IOException {

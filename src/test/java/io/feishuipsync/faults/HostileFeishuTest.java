@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,24 +32,19 @@ class HostileFeishuTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
   Path allow;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu();
     allow = dir.resolve("allow.conf");
     config = dir.resolve("config.yaml");
     TestConfig.pointedAt(feishu, dir.resolve("state")).feishu("response_timeout: 1s\nmax_attempts: 2")
         .fileWriter(allow, "").writeTo(config);
     feishu.entries(FakeFeishu.docAddresses(100));
     assertEquals(0, sync().exit);
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
   }
 
   record Run(int exit, String err) {}

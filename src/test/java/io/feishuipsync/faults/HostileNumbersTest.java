@@ -14,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,24 +31,19 @@ class HostileNumbersTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
   Path allow;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu();
     allow = dir.resolve("allow.conf");
     config = dir.resolve("config.yaml");
     TestConfig.pointedAt(feishu, dir.resolve("state")).feishu("response_timeout: 1s\nmax_attempts: 2")
         .fileWriter(allow, "").writeTo(config);
     feishu.entries(FakeFeishu.docAddresses(100));
     assertEquals(0, sync().exit());
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
   }
 
   CliRunner.Result sync() {

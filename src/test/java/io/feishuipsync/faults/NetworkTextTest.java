@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,20 +31,16 @@ class NetworkTextTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(20));
+    feishu.entries(FakeFeishu.docAddresses(20));
     config = dir.resolve("config.yaml");
     TestConfig.pointedAt(feishu, dir.resolve("state")).section("logging:\n  format: %s")
         .fileWriter(dir.resolve("allow.conf"), "").writeTo(config);
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
   }
 
   CliRunner.Result syncWithHostileMsg(String format) throws IOException {

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,12 +40,13 @@ class SecretsTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   HttpServer hooks;
 
   @BeforeEach
   void start() throws IOException {
-    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(60));
+    feishu.entries(FakeFeishu.docAddresses(60));
     hooks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     hooks.createContext("/", ex -> {
       ex.getRequestBody().readAllBytes();
@@ -58,7 +60,6 @@ class SecretsTest {
 
   @AfterEach
   void stop() {
-    feishu.close();
     hooks.stop(0);
   }
 
@@ -75,8 +76,8 @@ class SecretsTest {
                 url: %s/hook
                 secret: ${HOOK_SECRET}
             """.formatted(hook, hook))
-        .fileWriter(dir.resolve("allow.conf"), "on_change: [\"/bin/sh\", \"-c\", \"cat /proc/$PPID/cmdline /proc/$$/cmdline > "
-            + dir.resolve("cmdlines") + "; env > " + dir.resolve("child-env") + "\"]");
+        .fileWriter(dir.resolve("allow.conf"), "on_change: [\"/bin/sh\", \"-c\", \"cat /proc/$PPID/cmdline"
+            + " /proc/$$/cmdline > " + dir.resolve("cmdlines") + "; env > " + dir.resolve("child-env") + "\"]");
     if (withAws) {
       c.writer("""
           type: aws-prefix-list
