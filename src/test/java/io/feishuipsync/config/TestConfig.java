@@ -15,6 +15,7 @@ public final class TestConfig {
 
   private final String baseUrl;
   private final Path stateDir;
+  private Path dir;
   private final List<String> feishuLines = new ArrayList<>();
   private final List<String> sections = new ArrayList<>();
   private final List<String> writers = new ArrayList<>();
@@ -27,6 +28,26 @@ public final class TestConfig {
   /** A config for {@code feishu} keeping its state in {@code stateDir}, with no writer yet. */
   public static TestConfig pointedAt(FakeFeishu feishu, Path stateDir) {
     return new TestConfig(feishu.baseUrl().toString(), stateDir);
+  }
+
+  /**
+   * A config for {@code feishu} laid out in {@code dir}: state in {@code dir/state}, and {@link #fileWriter()} and
+   * {@link #write()} at {@code dir/allow.conf} and {@code dir/config.yaml}.
+   */
+  public static TestConfig inDir(FakeFeishu feishu, Path dir) {
+    TestConfig c = pointedAt(feishu, dir.resolve("state"));
+    c.dir = dir;
+    return c;
+  }
+
+  /** Adds a {@code file} writer of {@code allow.conf} in the {@link #inDir} directory. */
+  public TestConfig fileWriter() {
+    return fileWriter(dir.resolve("allow.conf"), "");
+  }
+
+  /** Writes {@code config.yaml} in the {@link #inDir} directory and returns it. */
+  public Path write() throws IOException {
+    return writeTo(dir.resolve("config.yaml"));
   }
 
   /** Adds keys to the {@code feishu} section, e.g. {@code "max_attempts: 2"}; one per line. */

@@ -40,10 +40,9 @@ class DaemonHardeningIT {
   @BeforeEach
   void setUp() throws IOException {
     feishu.entries(FakeFeishu.docAddresses(30));
-    config = dir.resolve("config.yaml");
-    TestConfig.pointedAt(feishu, dir.resolve("state")).section("schedule:\n  interval: 6h")
+    config = TestConfig.inDir(feishu, dir).section("schedule:\n  interval: 6h")
         .section("metrics:\n  textfile: " + dir.resolve("metrics.prom")).section("logging:\n  format: json")
-        .fileWriter(dir.resolve("allow.conf"), "").writeTo(config);
+        .fileWriter().write();
     // The packaged launcher, pointed at the built jar and at no /etc/default file; its flags stay as shipped.
     String jar = Path.of(System.getProperty("feishuipsync.jar", "target/feishu-ipsync.jar")).toAbsolutePath()
         .toString();

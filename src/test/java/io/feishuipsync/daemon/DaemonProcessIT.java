@@ -33,9 +33,8 @@ class DaemonProcessIT {
   void setUp() throws IOException {
     feishu.entries(FakeFeishu.docAddresses(30));
     allow = dir.resolve("allow.conf");
-    config = dir.resolve("config.yaml");
-    TestConfig.pointedAt(feishu, dir.resolve("state")).section("schedule:\n  interval: 6h")
-        .section("logging:\n  format: json\n  level: debug").fileWriter(allow, "").writeTo(config);
+    config = TestConfig.inDir(feishu, dir).section("schedule:\n  interval: 6h")
+        .section("logging:\n  format: json\n  level: debug").fileWriter().write();
   }
 
   Process start(String... args) throws IOException {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.cli.CliRunner;
-import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
 import java.io.IOException;
@@ -40,11 +39,7 @@ class HostileFeishuTest {
   @BeforeEach
   void setUp() throws IOException {
     allow = dir.resolve("allow.conf");
-    config = dir.resolve("config.yaml");
-    TestConfig.pointedAt(feishu, dir.resolve("state")).feishu("response_timeout: 1s\nmax_attempts: 2")
-        .fileWriter(allow, "").writeTo(config);
-    feishu.entries(FakeFeishu.docAddresses(100));
-    assertEquals(0, sync().exit);
+    config = SyncedOnce.config(feishu, dir);
   }
 
   record Run(int exit, String err) {}

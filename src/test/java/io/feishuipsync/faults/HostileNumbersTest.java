@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.cli.CliRunner;
-import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.feishu.FakeFeishu.Delivery;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
@@ -39,11 +38,7 @@ class HostileNumbersTest {
   @BeforeEach
   void setUp() throws IOException {
     allow = dir.resolve("allow.conf");
-    config = dir.resolve("config.yaml");
-    TestConfig.pointedAt(feishu, dir.resolve("state")).feishu("response_timeout: 1s\nmax_attempts: 2")
-        .fileWriter(allow, "").writeTo(config);
-    feishu.entries(FakeFeishu.docAddresses(100));
-    assertEquals(0, sync().exit());
+    config = SyncedOnce.config(feishu, dir);
   }
 
   CliRunner.Result sync() {

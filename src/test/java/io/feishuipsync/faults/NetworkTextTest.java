@@ -38,9 +38,7 @@ class NetworkTextTest {
   @BeforeEach
   void setUp() throws IOException {
     feishu.entries(FakeFeishu.docAddresses(20));
-    config = dir.resolve("config.yaml");
-    TestConfig.pointedAt(feishu, dir.resolve("state")).section("logging:\n  format: %s")
-        .fileWriter(dir.resolve("allow.conf"), "").writeTo(config);
+    config = TestConfig.inDir(feishu, dir).section("logging:\n  format: %s").fileWriter().write();
   }
 
   CliRunner.Result syncWithHostileMsg(String format) throws IOException {
