@@ -7,32 +7,12 @@ set -euo pipefail
 IMAGE=${IMAGE:-feishu-ipsync-testbed:1}
 SUITE=${SUITE:-trixie}
 PACKAGES=nftables,iptables,ipset,iproute2,ca-certificates,curl,procps,util-linux,python3,python3-moto,python3-flask-cors,python3-cffi-backend,openjdk-21-jre-headless
+LABEL=testbed
+# shellcheck source=deploy/testbed/debootstrap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/debootstrap.sh"
 
-if [ "${FORCE:-0}" != 1 ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
-  echo "testbed: image $IMAGE exists"
-  exit 0
-fi
-
-# The Debian mirror this machine's apt already uses.
-MIRROR=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-if [ -z "$MIRROR" ]; then
-  MIRROR=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-fi
-[ -n "$MIRROR" ] || { echo "testbed: cannot find the Debian mirror in the apt sources" >&2; exit 1; }
-command -v debootstrap >/dev/null || { echo "testbed: debootstrap is not installed" >&2; exit 1; }
-
-WORK=$(mktemp -d /var/tmp/feishu-ipsync-testbed.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-ROOTFS=$WORK/rootfs
-
-echo "testbed: debootstrap $SUITE from the configured mirror (about 2 minutes)"
-if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$ROOTFS" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
-  echo "testbed: debootstrap failed; last lines of its log:" >&2
-  tail -20 "$WORK/debootstrap.log" >&2
-  exit 1
-fi
-# Keep the image small: no package lists or caches.
-rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
+skip_when_built "testbed: image $IMAGE exists"
+debootstrap_rootfs feishu-ipsync-testbed
 
 echo "testbed: importing $IMAGE"
 tar -C "$ROOTFS" -c . | docker import --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null

@@ -8,32 +8,13 @@ set -euo pipefail
 IMAGE=${IMAGE:-feishu-ipsync-systemd:1}
 SUITE=bookworm
 PACKAGES=systemd,systemd-sysv,dbus,openjdk-17-jre-headless,nftables,iptables,ipset,iproute2,python3,procps
+LABEL="systemd image"
+# shellcheck source=deploy/testbed/debootstrap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/debootstrap.sh"
 
-if [ "${FORCE:-0}" != 1 ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
-  echo "systemd image: $IMAGE exists"
-  exit 0
-fi
-
-# The Debian mirror this machine's apt already uses.
-MIRROR=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-if [ -z "$MIRROR" ]; then
-  MIRROR=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-fi
-[ -n "$MIRROR" ] || { echo "systemd image: cannot find the Debian mirror in the apt sources" >&2; exit 1; }
-command -v debootstrap >/dev/null || { echo "systemd image: debootstrap is not installed" >&2; exit 1; }
-
-WORK=$(mktemp -d /var/tmp/feishu-ipsync-systemd.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-ROOTFS=$WORK/rootfs
-
-echo "systemd image: debootstrap $SUITE from the configured mirror (about 2 minutes)"
-if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$ROOTFS" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
-  echo "systemd image: debootstrap failed; last lines of its log:" >&2
-  tail -20 "$WORK/debootstrap.log" >&2
-  exit 1
-fi
-# Keep the image small: no package lists or caches. An empty machine-id makes systemd create one at each boot.
-rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
+skip_when_built "systemd image: $IMAGE exists"
+debootstrap_rootfs feishu-ipsync-systemd
+# An empty machine-id makes systemd create one at each boot.
 : >"$ROOTFS/etc/machine-id"
 # Nothing in the container needs a login prompt; without this, getty units wait on consoles that are not there.
 for unit in getty@tty1.service console-getty.service; do

@@ -1,50 +1,35 @@
 package io.feishuipsync.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Secret;
 import java.io.IOException;
-import java.net.URI;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 
 /** A Feishu (Lark) custom bot: a text message, signed when the bot has a signing secret. */
-final class FeishuBotChannel implements Channel {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final URI url;
-  private final Secret secret;
-  private final Clock clock;
-
-  FeishuBotChannel(URI url, Secret secret, Clock clock) {
-    this.url = url;
-    this.secret = secret;
-    this.clock = clock;
-  }
+record FeishuBotChannel(ChannelTarget target) implements Channel {
 
   @Override
   public String name() {
-    return "feishu bot at " + url.getHost();
+    return "feishu bot at " + target.host();
   }
 
   @Override
   public void send(Event e) throws IOException {
-    ObjectNode body = JSON.createObjectNode();
-    if (secret != null) {
-      String timestamp = Long.toString(clock.instant().getEpochSecond());
+    ObjectNode body = ChannelTarget.body();
+    String timestamp = target.signingTimestamp();
+    if (timestamp != null) {
       body.put("timestamp", timestamp);
-      body.put("sign", sign(timestamp, secret));
+      body.put("sign", sign(timestamp, target.secret()));
     }
     body.put("msg_type", "text");
     body.putObject("content").put("text", "[feishu-ipsync] " + e.text());
-    String text = Http.postJson(url, body.toString(), Map.of());
+    String text = Http.postJson(target.url(), body.toString(), Map.of());
     JsonNode answer;
     try {
-      answer = JSON.readTree(text);
+      answer = ChannelTarget.json().readTree(text);
     } catch (IOException ex) {
       throw new IOException("the bot's answer is not JSON: " + Sanitize.text(text, 120));
     }

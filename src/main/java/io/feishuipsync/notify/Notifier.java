@@ -41,10 +41,10 @@ public final class Notifier {
   public Notifier(Config.NotifySettings settings, Path stateDir, Clock clock) {
     this.channels = new ArrayList<>();
     if (settings.feishuBot() != null) {
-      channels.add(new FeishuBotChannel(settings.feishuBot().url(), settings.feishuBot().secret(), clock));
+      channels.add(new FeishuBotChannel(new ChannelTarget(settings.feishuBot(), clock)));
     }
     if (settings.webhook() != null) {
-      channels.add(new WebhookChannel(settings.webhook().url(), settings.webhook().secret(), clock));
+      channels.add(new WebhookChannel(new ChannelTarget(settings.webhook(), clock)));
     }
     this.failuresBeforeAlert = settings.failuresBeforeAlert();
     this.minInterval = settings.minInterval();

@@ -16,12 +16,12 @@ import java.util.stream.Collectors;
 public final class WriterRegistry {
 
   private static final List<WriterType<?>> TYPES = List.of(
-      new DryRunWriterType(),
-      new FileWriterType(),
-      new NftablesWriterType(),
-      new IptablesWriterType(),
-      new SecurityGroupWriterType(),
-      new PrefixListWriterType());
+      DryRunWriterType.TYPE,
+      FileWriterType.TYPE,
+      NftablesWriterType.TYPE,
+      IptablesWriterType.TYPE,
+      SecurityGroupWriterType.TYPE,
+      PrefixListWriterType.TYPE);
 
   private static final Map<String, WriterType<?>> BY_NAME =
       TYPES.stream().collect(Collectors.toUnmodifiableMap(WriterType::type, Function.identity()));

@@ -1,8 +1,11 @@
 package io.feishuipsync.cli;
 
+import io.feishuipsync.feishu.FakeFeishu;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +23,13 @@ public final class CliRunner {
   public record Result(int exit, String out, String err, String log) {}
 
   private CliRunner() {}
+
+  /** Runs {@code --config config args...} with only FakeFeishu's app secret in the environment. */
+  public static Result withConfig(Path config, String... args) {
+    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
+    all.addAll(List.of(args));
+    return run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET), all);
+  }
 
   /** Runs {@code args} with {@code env} as the whole environment. */
   public static Result run(Map<String, String> env, List<String> args) {

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,7 +25,8 @@ class CliSharedDirectoryTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path state;
   Path www;
   Path textfiles;
@@ -33,39 +34,17 @@ class CliSharedDirectoryTest {
   @BeforeEach
   void setUp() throws IOException {
     assumeTrue(Files.getOwner(dir).getName().equals("root"), "chown needs root");
-    feishu = new FakeFeishu();
     feishu.entries(FakeFeishu.docAddresses(3));
     state = dir.resolve("state");
     www = Files.createDirectory(dir.resolve("www"));
     textfiles = Files.createDirectory(dir.resolve("textfiles"));
   }
 
-  @AfterEach
-  void tearDown() {
-    if (feishu != null) {
-      feishu.close();
-    }
-  }
-
   CliRunner.Result sync(String writerExtra, String metricsExtra) throws IOException {
-    Path config = Files.writeString(dir.resolve("config.yaml"), """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-        %s
-        state_dir: %s
-        metrics:
-          textfile: %s
-        %s
-        writers:
-          - type: file
-            path: %s
-        %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, state, textfiles.resolve("feishu-ipsync.prom"),
-        metricsExtra, www.resolve("allow.conf"), writerExtra));
-    return CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET),
-        List.of("--config", config.toString(), "sync"));
+    Path config = TestConfig.pointedAt(feishu, state)
+        .section("metrics:\n  textfile: " + textfiles.resolve("feishu-ipsync.prom") + "\n" + metricsExtra)
+        .fileWriter(www.resolve("allow.conf"), writerExtra).writeTo(dir.resolve("config.yaml"));
+    return CliRunner.withConfig(config, "sync");
   }
 
   @Test
@@ -87,7 +66,7 @@ class CliSharedDirectoryTest {
   void theSettingsAcceptSharedDirectoriesExplicitly() throws IOException {
     Files.setAttribute(www, "unix:uid", 65534);
     Files.setAttribute(textfiles, "unix:uid", 65534);
-    CliRunner.Result r = sync("    allow_shared_directory: true", "  allow_shared_directory: true");
+    CliRunner.Result r = sync("allow_shared_directory: true", "  allow_shared_directory: true");
     assertEquals(0, r.exit(), r.toString());
     assertTrue(Files.readString(www.resolve("allow.conf")).contains("198.51.100.1/32"));
     assertTrue(Files.exists(textfiles.resolve("feishu-ipsync.prom")));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.core.StateLock;
 import io.feishuipsync.core.StateStore;
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
 import io.feishuipsync.feishu.FakeFeishu;
 import java.io.ByteArrayOutputStream;
@@ -20,9 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end: a real HTTP server plays Feishu, the file writer writes real files. */
@@ -31,7 +32,8 @@ class CliSyncTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path state;
   Path allow;
   Path config;
@@ -41,42 +43,20 @@ class CliSyncTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu();
     state = dir.resolve("state");
     allow = dir.resolve("allow.conf");
     reloads = dir.resolve("reloads");
     config = writeConfig("");
   }
 
-  @AfterEach
-  void tearDown() {
-    feishu.close();
-  }
-
   Path writeConfig(String feishuExtra) throws IOException {
-    Path p = dir.resolve("config.yaml");
-    Files.writeString(p, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-          response_timeout: 2s
-        %s
-        %s
-        state_dir: %s
-        writers:
-          - type: file
-            path: %s
-            format: nginx
-            on_change: ["/bin/sh", "-c", "echo reload >> %s"]
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, feishuExtra, FakeFeishu.LAB_VALIDATION, state, allow, reloads));
-    return p;
+    return TestConfig.pointedAt(feishu, state).feishu("response_timeout: 2s\n" + feishuExtra)
+        .fileWriter(allow, "format: nginx\non_change: [\"/bin/sh\", \"-c\", \"echo reload >> " + reloads + "\"]")
+        .writeTo(dir.resolve("config.yaml"));
   }
 
   Run cli(String... args) {
-    List<String> full = new ArrayList<>(List.of("--config", config.toString()));
-    full.addAll(List.of(args));
-    CliRunner.Result c = CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET), full);
+    CliRunner.Result c = CliRunner.withConfig(config, args);
     Run r = new Run(c.exit(), c.out(), c.err() + c.log());
     assertFalse(r.out.contains(FakeFeishu.APP_SECRET) || r.err.contains(FakeFeishu.APP_SECRET), r.toString());
     assertFalse(r.out.contains("-token") || r.err.contains("-token"), "a token leaked: " + r);
@@ -252,7 +232,7 @@ class CliSyncTest {
 
   @Test
   void serverSlowerThanTheTimeoutFailsWithExit3() throws IOException {
-    config = writeConfig("  max_attempts: 2\n");
+    config = writeConfig("max_attempts: 2");
     Files.writeString(config, Files.readString(config).replace("response_timeout: 2s", "response_timeout: 300ms"));
     feishu.failNextList(Fault.slow(2000), Fault.slow(2000));
     Run r = cli("sync");

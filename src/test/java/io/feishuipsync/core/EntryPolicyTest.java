@@ -80,9 +80,9 @@ class EntryPolicyTest {
 
   @Test
   void oneRefusedEntryFailsTheWholeAnswer() throws SourceException {
-    SourceList good = new SourceList(PlanTest.ips("8.8.8.8", "192.0.2.1"), "https://feishu.test", Instant.EPOCH, 2);
+    SourceList good = new SourceList(Addresses.ips("8.8.8.8", "192.0.2.1"), "https://feishu.test", Instant.EPOCH, 2);
     assertSame(good, LAB.enforcedOn(() -> good).fetch());
-    SourceList bad = new SourceList(PlanTest.ips("8.8.8.8", "10.1.0.0/16"), "https://feishu.test", Instant.EPOCH, 2);
+    SourceList bad = new SourceList(Addresses.ips("8.8.8.8", "10.1.0.0/16"), "https://feishu.test", Instant.EPOCH, 2);
     SourceException e = assertThrows(SourceException.class, () -> LAB.enforcedOn(() -> bad).fetch());
     assertEquals("invalid answer from https://feishu.test, nothing applied: entry 10.1.0.0/16 lies in 10.0.0.0/8"
         + " (private use, RFC 1918), and the source's senders are public hosts (validation.allow_special exempts"

@@ -1,33 +1,16 @@
 package io.feishuipsync.core;
 
+import static io.feishuipsync.core.Addresses.ips;
+import static io.feishuipsync.core.Addresses.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class PlanTest {
-
-  static SortedSet<IpRange> ips(String... s) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (String x : s) {
-      out.add(IpRange.parse(x));
-    }
-    return out;
-  }
-
-  /** 198.51.100.1 .. 198.51.100.n */
-  static SortedSet<IpRange> range(int from, int to) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (int i = from; i <= to; i++) {
-      out.add(IpRange.parse("198.51.100." + i));
-    }
-    return out;
-  }
 
   @Test
   void diffListsAddedAndRemoved() {

@@ -1,5 +1,6 @@
 package io.feishuipsync.core;
 
+import static io.feishuipsync.core.Addresses.ips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +32,6 @@ class StateStoreSecurityTest {
     state = Files.createDirectory(dir.resolve("state"));
     victim = Files.writeString(Files.createDirectory(dir.resolve("etc")).resolve("shadow"), "root:secret\n");
     store = new StateStore(state);
-  }
-
-  static TreeSet<IpRange> ips(String... s) {
-    TreeSet<IpRange> t = new TreeSet<>();
-    for (String x : s) {
-      t.add(IpRange.parse(x));
-    }
-    return t;
   }
 
   @Test

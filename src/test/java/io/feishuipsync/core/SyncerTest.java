@@ -1,7 +1,7 @@
 package io.feishuipsync.core;
 
-import static io.feishuipsync.core.PlanTest.ips;
-import static io.feishuipsync.core.PlanTest.range;
+import static io.feishuipsync.core.Addresses.ips;
+import static io.feishuipsync.core.Addresses.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.feishu.FakeFeishu.Delivery;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
@@ -17,9 +18,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,32 +32,17 @@ class DaemonHardeningIT {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
   Path launcher;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(30));
-    config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-        schedule:
-          interval: 6h
-        %s
-        state_dir: %s
-        metrics:
-          textfile: %s
-        logging:
-          format: json
-        writers:
-          - type: file
-            path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), dir.resolve("metrics.prom"),
-        dir.resolve("allow.conf")));
+    feishu.entries(FakeFeishu.docAddresses(30));
+    config = TestConfig.inDir(feishu, dir).section("schedule:\n  interval: 6h")
+        .section("metrics:\n  textfile: " + dir.resolve("metrics.prom")).section("logging:\n  format: json")
+        .fileWriter().write();
     // The packaged launcher, pointed at the built jar and at no /etc/default file; its flags stay as shipped.
     String jar = Path.of(System.getProperty("feishuipsync.jar", "target/feishu-ipsync.jar")).toAbsolutePath()
         .toString();
@@ -66,11 +52,6 @@ class DaemonHardeningIT {
         .replace("/etc/default/feishu-ipsync", dir.resolve("no-defaults").toString()));
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
     assertTrue(Files.readString(launcher).contains("-Xmx96m"), "the packaged heap setting");
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
   }
 
   Process start(String command) throws IOException {

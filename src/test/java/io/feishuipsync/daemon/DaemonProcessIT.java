@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar run as a real daemon process: start, one instance only, SIGTERM. */
@@ -23,36 +24,17 @@ class DaemonProcessIT {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
   Path allow;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(30));
+    feishu.entries(FakeFeishu.docAddresses(30));
     allow = dir.resolve("allow.conf");
-    config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-        schedule:
-          interval: 6h
-        %s
-        state_dir: %s
-        logging:
-          format: json
-          level: debug
-        writers:
-          - type: file
-            path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), allow));
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
+    config = TestConfig.inDir(feishu, dir).section("schedule:\n  interval: 6h")
+        .section("logging:\n  format: json\n  level: debug").fileWriter().write();
   }
 
   Process start(String... args) throws IOException {

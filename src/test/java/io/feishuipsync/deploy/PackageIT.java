@@ -8,9 +8,9 @@ import io.feishuipsync.exec.CommandResult;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.testbed.Testbed;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testcontainers.utility.MountableFile;
 
 /**
@@ -20,27 +20,15 @@ import org.testcontainers.utility.MountableFile;
  */
 class PackageIT {
 
-  static Testbed bed;
+  @RegisterExtension
+  static final Testbed bed = Testbed.perClass();
   static final String CAPS = "-all,+net_admin,+net_raw";
   static final String SECRET = "packaged-app-secret-42";
 
   @BeforeAll
   static void install() {
-    bed = Testbed.start();
-    Path deb = Path.of(System.getProperty("feishuipsync.deb", "target/feishu-ipsync.deb"));
-    bed.container().copyFileToContainer(MountableFile.forHostPath(deb), "/tmp/feishu-ipsync.deb");
-    bed.container().copyFileToContainer(MountableFile.forClasspathResource("testbed/fake_feishu.py"),
-        "/opt/fake_feishu.py");
-    bed.sh("echo '[\"198.51.100.10\", \"2001:db8::10\"]' > /opt/ips.json;"
-        + " nohup python3 /opt/fake_feishu.py 18080 /opt/ips.json " + SECRET + " >/dev/null 2>&1 &");
-    bed.sh("dpkg -i /tmp/feishu-ipsync.deb");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
+    bed.startFakeFeishu("[\"198.51.100.10\", \"2001:db8::10\"]", SECRET);
+    bed.installPackage();
   }
 
   /** Runs the installed command the way the systemd unit does. */
@@ -162,9 +150,8 @@ class PackageIT {
   void purgeRemovesThePackageButLeavesTheFirewallAlone() {
     Testbed other = Testbed.start();
     try {
-      Path deb = Path.of(System.getProperty("feishuipsync.deb", "target/feishu-ipsync.deb"));
-      other.container().copyFileToContainer(MountableFile.forHostPath(deb), "/tmp/feishu-ipsync.deb");
-      other.sh("dpkg -i /tmp/feishu-ipsync.deb && nft add table inet feishu_ipsync");
+      other.installPackage();
+      other.sh("nft add table inet feishu_ipsync");
       other.sh("dpkg --purge feishu-ipsync");
       assertFalse(other.exec("id", "feishu-ipsync").ok(), "the user is removed");
       assertFalse(other.exec("test", "-e", "/var/lib/feishu-ipsync").ok());

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.exec.CommandResult;
 import io.feishuipsync.testbed.Testbed;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.utility.MountableFile;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Crashes and broken disks against the installed package and the real kernel (nftables in a testbed): at every
@@ -23,33 +21,20 @@ import org.testcontainers.utility.MountableFile;
  */
 class FaultInjectionIT {
 
-  static Testbed bed;
+  @RegisterExtension
+  static final Testbed bed = Testbed.perClass();
   static final String SECRET = "fault-injection-secret";
   static final String SYNC = "FEISHU_APP_SECRET=" + SECRET + " feishu-ipsync --config /etc/feishu-ipsync/config.yaml";
 
   @BeforeAll
   static void install() {
-    bed = Testbed.start();
-    bed.container().copyFileToContainer(MountableFile.forHostPath(Path.of(System.getProperty("feishuipsync.deb",
-        "target/feishu-ipsync.deb"))), "/tmp/feishu-ipsync.deb");
-    bed.container().copyFileToContainer(MountableFile.forClasspathResource("testbed/fake_feishu.py"),
-        "/opt/fake_feishu.py");
-    bed.container().copyFileToContainer(MountableFile.forClasspathResource("testbed/check_state.py"),
-        "/opt/check_state.py");
-    bed.sh("dpkg -i /tmp/feishu-ipsync.deb >/dev/null");
+    bed.copyResource("testbed/check_state.py", "/opt/check_state.py");
+    bed.installPackage();
     bed.sh("cat > /etc/feishu-ipsync/config.yaml <<'EOF'\nfeishu:\n  base_url: http://127.0.0.1:18080\n"
         + "  app_id: cli_faults\n  app_secret: ${FEISHU_APP_SECRET}\n"
         + "validation: {allow_special: [198.18.0.0/15]}\nstate_dir: /var/lib/feishu-ipsync\n"
         + "writers:\n  - type: nftables\n    ports: [443]\nEOF");
-    bed.sh("echo '[]' > /opt/ips.json; nohup python3 /opt/fake_feishu.py 18080 /opt/ips.json " + SECRET
-        + " >/dev/null 2>&1 &");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
+    bed.startFakeFeishu("[]", SECRET);
   }
 
   @BeforeEach

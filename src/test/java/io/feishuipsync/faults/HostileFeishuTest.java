@@ -12,12 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,43 +31,23 @@ class HostileFeishuTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
   Path allow;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu();
     allow = dir.resolve("allow.conf");
-    config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-          response_timeout: 1s
-          max_attempts: 2
-        %s
-        state_dir: %s
-        writers:
-          - type: file
-            path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), allow));
-    feishu.entries(FakeFeishu.docAddresses(100));
-    assertEquals(0, sync().exit);
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
+    config = SyncedOnce.config(feishu, dir);
   }
 
   record Run(int exit, String err) {}
 
   Run sync(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--config", config.toString(), "sync"));
+    List<String> args = new ArrayList<>(List.of("sync"));
     args.addAll(List.of(extra));
-    CliRunner.Result r = CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET), args);
+    CliRunner.Result r = CliRunner.withConfig(config, args.toArray(String[]::new));
     return new Run(r.exit(), r.err());
   }
 

@@ -11,12 +11,10 @@ import io.feishuipsync.feishu.FakeFeishu.Fault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,40 +30,19 @@ class HostileNumbersTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
   Path allow;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu();
     allow = dir.resolve("allow.conf");
-    config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-          response_timeout: 1s
-          max_attempts: 2
-        %s
-        state_dir: %s
-        writers:
-          - type: file
-            path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), allow));
-    feishu.entries(FakeFeishu.docAddresses(100));
-    assertEquals(0, sync().exit());
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
+    config = SyncedOnce.config(feishu, dir);
   }
 
   CliRunner.Result sync() {
-    return CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET),
-        List.of("--config", config.toString(), "sync"));
+    return CliRunner.withConfig(config, "sync");
   }
 
   String state() throws IOException {

@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.cli.CliRunner;
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,39 +31,21 @@ class NetworkTextTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   Path config;
 
   @BeforeEach
   void setUp() throws IOException {
-    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(20));
-    config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-        %s
-        state_dir: %s
-        logging:
-          format: %%s
-        writers:
-          - type: file
-            path: %s
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), dir.resolve("allow.conf")));
-  }
-
-  @AfterEach
-  void tearDown() {
-    feishu.close();
+    feishu.entries(FakeFeishu.docAddresses(20));
+    config = TestConfig.inDir(feishu, dir).section("logging:\n  format: %s").fileWriter().write();
   }
 
   CliRunner.Result syncWithHostileMsg(String format) throws IOException {
     Files.writeString(config, Files.readString(config).replace("%s", format));
     feishu.failNextList(Fault.status(400, "{\"code\":1234,\"msg\":\"" + FORGED + "\"}")
         .withHeader("X-Tt-Logid", "log\u001b[2Jid"));
-    return CliRunner.run(Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET),
-        List.of("--config", config.toString(), "--verbose", "sync"));
+    return CliRunner.withConfig(config, "--verbose", "sync");
   }
 
   static void assertNoControlCharacters(String s) {

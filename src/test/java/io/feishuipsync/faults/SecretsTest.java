@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.feishuipsync.cli.CliRunner;
+import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,12 +40,13 @@ class SecretsTest {
   @TempDir
   Path dir;
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   HttpServer hooks;
 
   @BeforeEach
   void start() throws IOException {
-    feishu = new FakeFeishu().entries(FakeFeishu.docAddresses(60));
+    feishu.entries(FakeFeishu.docAddresses(60));
     hooks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     hooks.createContext("/", ex -> {
       ex.getRequestBody().readAllBytes();
@@ -57,42 +60,35 @@ class SecretsTest {
 
   @AfterEach
   void stop() {
-    feishu.close();
     hooks.stop(0);
   }
 
   String config(boolean withAws) {
     String hook = "http://127.0.0.1:" + hooks.getAddress().getPort();
-    return """
-        feishu:
-          base_url: %s
-          app_id: %s
-          app_secret: ${FEISHU_APP_SECRET}
-        %s
-        state_dir: %s
-        logging:
-          level: trace
-        notify:
-          feishu_bot:
-            url: %s/open-apis/bot/v2/hook/tok
-            secret: ${BOT_SECRET}
-          webhook:
-            url: %s/hook
-            secret: ${HOOK_SECRET}
-        writers:
-          - type: file
-            path: %s
-            on_change: ["/bin/sh", "-c", "cat /proc/$PPID/cmdline /proc/$$/cmdline > %s; env > %s"]
-        """.formatted(feishu.baseUrl(), FakeFeishu.APP_ID, FakeFeishu.LAB_VALIDATION, dir.resolve("state"), hook, hook,
-        dir.resolve("allow.conf"), dir.resolve("cmdlines"), dir.resolve("child-env"))
-        + (withAws ? """
-          - type: aws-prefix-list
-            region: eu-west-1
-            endpoint: http://127.0.0.1:9
-            access_key_id: ${AWS_KEY_ID}
-            secret_access_key: ${AWS_SECRET}
-            prefix_list_id: pl-0123456789abcdef0
-        """ : "");
+    TestConfig c = TestConfig.pointedAt(feishu, dir.resolve("state"))
+        .section("logging:\n  level: trace")
+        .section("""
+            notify:
+              feishu_bot:
+                url: %s/open-apis/bot/v2/hook/tok
+                secret: ${BOT_SECRET}
+              webhook:
+                url: %s/hook
+                secret: ${HOOK_SECRET}
+            """.formatted(hook, hook))
+        .fileWriter(dir.resolve("allow.conf"), "on_change: [\"/bin/sh\", \"-c\", \"cat /proc/$PPID/cmdline"
+            + " /proc/$$/cmdline > " + dir.resolve("cmdlines") + "; env > " + dir.resolve("child-env") + "\"]");
+    if (withAws) {
+      c.writer("""
+          type: aws-prefix-list
+          region: eu-west-1
+          endpoint: http://127.0.0.1:9
+          access_key_id: ${AWS_KEY_ID}
+          secret_access_key: ${AWS_SECRET}
+          prefix_list_id: pl-0123456789abcdef0
+          """);
+    }
+    return c.yaml();
   }
 
   String run(String yaml, String... args) throws IOException {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,13 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real HTTP server on loopback that plays the Feishu Open Platform, with state: the app's credentials, the tokens
  * it issued (and which are still valid), the published list served in pages, and scripted faults for the next
  * requests. Counts every request it receives.
  */
-public final class FakeFeishu implements AutoCloseable {
+public final class FakeFeishu implements AutoCloseable, AfterEachCallback {
 
   public static final String APP_ID = "cli_test_app";
   public static final String APP_SECRET = "s3cr3t-APP-secret-value";
@@ -96,6 +99,18 @@ public final class FakeFeishu implements AutoCloseable {
   private volatile int invalidateTokenAfterPages = -1;
   private volatile Fault everything;
   private final AtomicInteger pageTokenRejections = new AtomicInteger();
+
+  /**
+   * A server for one test, closed after it when registered as {@code @RegisterExtension final FakeFeishu feishu =
+   * FakeFeishu.perTest();}.
+   */
+  public static FakeFeishu perTest() {
+    try {
+      return new FakeFeishu();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   public FakeFeishu() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -398,6 +413,11 @@ public final class FakeFeishu implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override

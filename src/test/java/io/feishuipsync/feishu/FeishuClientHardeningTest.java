@@ -18,28 +18,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The client against answers that lie: sizes, numbers, strings, paging, and a stop in the middle of a fetch. */
 class FeishuClientHardeningTest {
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   final List<Duration> waits = new ArrayList<>();
   final MutableClock clock = new MutableClock();
-
-  @BeforeEach
-  void start() throws Exception {
-    feishu = new FakeFeishu();
-  }
-
-  @AfterEach
-  void stop() {
-    feishu.close();
-  }
 
   FeishuClient client() {
     return new FeishuClient(FeishuSettings.defaults(feishu.baseUrl(), FakeFeishu.APP_ID,

@@ -15,28 +15,18 @@ import io.feishuipsync.feishu.FakeFeishu.Fault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Feishu client against a real HTTP server playing Feishu. */
 class FeishuClientTest {
 
-  FakeFeishu feishu;
+  @RegisterExtension
+  final FakeFeishu feishu = FakeFeishu.perTest();
   final List<Duration> waits = new ArrayList<>();
   final MutableClock clock = new MutableClock();
-
-  @BeforeEach
-  void start() throws Exception {
-    feishu = new FakeFeishu();
-  }
-
-  @AfterEach
-  void stop() {
-    feishu.close();
-  }
 
   FeishuSettings settings() {
     return FeishuSettings.defaults(feishu.baseUrl(), FakeFeishu.APP_ID, Secret.of(FakeFeishu.APP_SECRET));

@@ -1,7 +1,7 @@
 package io.feishuipsync.writer;
 
 import static io.feishuipsync.writer.WriterFixtures.converge;
-import static io.feishuipsync.writer.WriterFixtures.ips;
+import static io.feishuipsync.core.Addresses.ips;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +26,7 @@ class FileWriterTest {
   Path dir;
 
   Writer writer(String format, List<String> onChange) {
-    return new FileWriterType().create(new FileWriterType.Settings(dir.resolve("allow.conf").toString(), format,
+    return FileWriterType.TYPE.create(new FileWriterType.Settings(dir.resolve("allow.conf").toString(), format,
         onChange, "10s", null, null), new WriterContext(new ProcessCommandRunner(), dir, TreeSet::new));
   }
 
@@ -97,7 +97,7 @@ class FileWriterTest {
 
   @Test
   void checkFailsForMissingDirectory() {
-    Writer w = new FileWriterType().create(new FileWriterType.Settings("/nonexistent-dir/allow.conf", null, null,
+    Writer w = FileWriterType.TYPE.create(new FileWriterType.Settings("/nonexistent-dir/allow.conf", null, null,
         null, null, null), new WriterContext(new ProcessCommandRunner(), dir, TreeSet::new));
     WriterException e = assertThrows(WriterException.class, w::check);
     assertTrue(e.getMessage().contains("/nonexistent-dir does not exist"), e.getMessage());

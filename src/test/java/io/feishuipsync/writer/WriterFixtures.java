@@ -8,18 +8,10 @@ import java.nio.file.Path;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** What writer tests share: address sets, writers built from YAML as the config builds them, one converge step. */
+/** What writer tests share: writers built from YAML as the config builds them, one converge step. */
 public final class WriterFixtures {
 
   private WriterFixtures() {}
-
-  public static SortedSet<IpRange> ips(String... s) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (String x : s) {
-      out.add(IpRange.parse(x));
-    }
-    return out;
-  }
 
   /** A writer of registered {@code type} from the YAML of its settings, running commands with {@code runner}. */
   public static Writer writer(String type, String yaml, CommandRunner runner) throws Exception {

@@ -7,36 +7,25 @@ import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
 
 /** {@code type: aws-prefix-list}: a customer-managed prefix list that security groups reference. */
-public final class PrefixListWriterType implements WriterType<PrefixListWriterType.Settings> {
+public final class PrefixListWriterType {
+
+  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  public static final WriterType<Settings> TYPE =
+      WriterType.of("aws-prefix-list", Settings.class, PrefixListWriterType::create);
 
   /**
-   * Settings of the prefix list writer.
+   * Settings of the prefix list writer: the connection keys of {@link AwsSettings} and
    *
-   * @param region AWS region
-   * @param endpoint EC2 endpoint override
-   * @param profile named profile instead of the default credential chain
-   * @param accessKeyId access key instead of the default chain
-   * @param secretAccessKey its secret
    * @param prefixListId the list, e.g. {@code pl-0123456789abcdef0}; the writer owns all of its entries
    * @param description description given to each entry (default {@code feishu-ipsync})
    */
   public record Settings(String region, String endpoint, String profile, String accessKeyId, String secretAccessKey,
-      String prefixListId, String description) {}
+      String prefixListId, String description) implements AwsSettings {}
 
-  @Override
-  public String type() {
-    return "aws-prefix-list";
-  }
+  private PrefixListWriterType() {}
 
-  @Override
-  public Class<Settings> settingsClass() {
-    return Settings.class;
-  }
-
-  @Override
-  public Writer create(Settings s, WriterContext context) {
-    AwsConnection connection = AwsConnection.of(s.region(), s.endpoint(), s.profile(), s.accessKeyId(),
-        s.secretAccessKey());
+  private static Writer create(Settings s, WriterContext context) {
+    AwsConnection connection = s.connection();
     if (s.prefixListId() == null || !s.prefixListId().matches("pl-[0-9a-f]{8,17}")) {
       throw new ConfigException("prefix_list_id", s.prefixListId() == null ? "missing, e.g. pl-0123456789abcdef0"
           : "'" + s.prefixListId() + "' is not a prefix list id");

@@ -9,16 +9,15 @@ import io.feishuipsync.writer.WriterType;
 import java.util.List;
 
 /** {@code type: aws-security-group}: ingress rules, marked by their description, in one or more security groups. */
-public final class SecurityGroupWriterType implements WriterType<SecurityGroupWriterType.Settings> {
+public final class SecurityGroupWriterType {
+
+  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  public static final WriterType<Settings> TYPE =
+      WriterType.of("aws-security-group", Settings.class, SecurityGroupWriterType::create);
 
   /**
-   * Settings of the security group writer.
+   * Settings of the security group writer: the connection keys of {@link AwsSettings} and
    *
-   * @param region AWS region, e.g. {@code eu-west-1}
-   * @param endpoint EC2 endpoint override (VPC endpoint, tests)
-   * @param profile named profile instead of the default credential chain
-   * @param accessKeyId access key instead of the default credential chain (with {@code secret_access_key})
-   * @param secretAccessKey its secret, best as {@code ${ENV}}
    * @param groupIds the security groups to keep
    * @param ports protected ports, a single port or one range per entry
    * @param protocol {@code tcp} (default) or {@code udp}
@@ -26,22 +25,13 @@ public final class SecurityGroupWriterType implements WriterType<SecurityGroupWr
    * @param maxRules the account's rules-per-group quota per address family (default 60)
    */
   public record Settings(String region, String endpoint, String profile, String accessKeyId, String secretAccessKey,
-      List<String> groupIds, List<String> ports, String protocol, String description, Integer maxRules) {}
+      List<String> groupIds, List<String> ports, String protocol, String description, Integer maxRules)
+      implements AwsSettings {}
 
-  @Override
-  public String type() {
-    return "aws-security-group";
-  }
+  private SecurityGroupWriterType() {}
 
-  @Override
-  public Class<Settings> settingsClass() {
-    return Settings.class;
-  }
-
-  @Override
-  public Writer create(Settings s, WriterContext context) {
-    AwsConnection connection = AwsConnection.of(s.region(), s.endpoint(), s.profile(), s.accessKeyId(),
-        s.secretAccessKey());
+  private static Writer create(Settings s, WriterContext context) {
+    AwsConnection connection = s.connection();
     if (s.groupIds() == null || s.groupIds().isEmpty()) {
       throw new ConfigException("group_ids", "missing; list the security groups, e.g. [sg-0123456789abcdef0]");
     }

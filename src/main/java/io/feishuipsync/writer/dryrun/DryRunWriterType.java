@@ -5,23 +5,17 @@ import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
 
 /** {@code type: dryrun}: a writer that applies nothing and logs what it would do. */
-public final class DryRunWriterType implements WriterType<DryRunWriterType.Settings> {
+public final class DryRunWriterType {
+
+  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  public static final WriterType<Settings> TYPE = WriterType.of("dryrun", Settings.class, DryRunWriterType::create);
 
   /** No settings. */
   public record Settings() {}
 
-  @Override
-  public String type() {
-    return "dryrun";
-  }
+  private DryRunWriterType() {}
 
-  @Override
-  public Class<Settings> settingsClass() {
-    return Settings.class;
-  }
-
-  @Override
-  public Writer create(Settings settings, WriterContext context) {
+  private static Writer create(Settings settings, WriterContext context) {
     return new DryRunWriter(context.lastApplied());
   }
 }

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code type: file}: the allowlist as a file, for reverse proxies (nginx {@code include}) and scripts. */
-public final class FileWriterType implements WriterType<FileWriterType.Settings> {
+public final class FileWriterType {
+
+  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  public static final WriterType<Settings> TYPE = WriterType.of("file", Settings.class, FileWriterType::create);
 
   /**
    * Settings of a file writer.
@@ -26,18 +29,9 @@ public final class FileWriterType implements WriterType<FileWriterType.Settings>
   public record Settings(String path, String format, List<String> onChange, String onChangeTimeout, String mode,
       Boolean allowSharedDirectory) {}
 
-  @Override
-  public String type() {
-    return "file";
-  }
+  private FileWriterType() {}
 
-  @Override
-  public Class<Settings> settingsClass() {
-    return Settings.class;
-  }
-
-  @Override
-  public Writer create(Settings s, WriterContext context) {
+  private static Writer create(Settings s, WriterContext context) {
     if (s.path() == null || s.path().isBlank()) {
       throw new ConfigException("path", "missing; the file to write, e.g. /etc/nginx/feishu-allow.conf");
     }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code type: iptables}: ipset sets swapped atomically, a chain of its own, one jump, IPv4 and IPv6. */
-public final class IptablesWriterType implements WriterType<IptablesWriterType.Settings> {
+public final class IptablesWriterType {
+
+  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  public static final WriterType<Settings> TYPE = WriterType.of("iptables", Settings.class, IptablesWriterType::create);
 
   private static final Set<String> JUMP_FROM = Set.of("INPUT", "DOCKER-USER", "FORWARD");
 
@@ -28,18 +31,9 @@ public final class IptablesWriterType implements WriterType<IptablesWriterType.S
   public record Settings(String chain, String jumpFrom, List<String> ports, String protocol, String inInterface,
       String setName, Boolean ipv6) {}
 
-  @Override
-  public String type() {
-    return "iptables";
-  }
+  private IptablesWriterType() {}
 
-  @Override
-  public Class<Settings> settingsClass() {
-    return Settings.class;
-  }
-
-  @Override
-  public Writer create(Settings s, WriterContext context) {
+  private static Writer create(Settings s, WriterContext context) {
     String chain = Names.identifier("chain", s.chain(), "FEISHU-IPSYNC");
     String jumpFrom = s.jumpFrom() == null ? "INPUT" : s.jumpFrom();
     if (!JUMP_FROM.contains(jumpFrom)) {

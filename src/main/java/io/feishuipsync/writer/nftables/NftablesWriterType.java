@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code type: nftables}: one table of its own (or two sets in the operator's table), one {@code nft -f} per change. */
-public final class NftablesWriterType implements WriterType<NftablesWriterType.Settings> {
+public final class NftablesWriterType {
+
+  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  public static final WriterType<Settings> TYPE = WriterType.of("nftables", Settings.class, NftablesWriterType::create);
 
   /**
    * Settings of the nftables writer.
@@ -30,18 +33,9 @@ public final class NftablesWriterType implements WriterType<NftablesWriterType.S
   public record Settings(String mode, String table, String chain, String setV4, String setV6, List<String> ports,
       String protocol, String hook, Integer priority, String nft) {}
 
-  @Override
-  public String type() {
-    return "nftables";
-  }
+  private NftablesWriterType() {}
 
-  @Override
-  public Class<Settings> settingsClass() {
-    return Settings.class;
-  }
-
-  @Override
-  public Writer create(Settings s, WriterContext context) {
+  private static Writer create(Settings s, WriterContext context) {
     String mode = s.mode() == null ? "full" : s.mode();
     if (!mode.equals("full") && !mode.equals("sets_only")) {
       throw new ConfigException("mode", "'" + mode + "' is not one of: full, sets_only");

@@ -1,7 +1,7 @@
 package io.feishuipsync.writer.aws;
 
 import static io.feishuipsync.writer.WriterFixtures.converge;
-import static io.feishuipsync.writer.WriterFixtures.ips;
+import static io.feishuipsync.core.Addresses.ips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -32,12 +33,12 @@ class AwsWritersIT {
 
   static final String KEY_ID = "AKIAIOSFODNN7EXAMPLE";
   static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-  static Testbed bed;
+  @RegisterExtension
+  static final Testbed bed = Testbed.motoPerClass();
   static Ec2Client ec2;
 
   @BeforeAll
   static void start() {
-    bed = Testbed.startMoto();
     ec2 = Ec2Client.builder().region(Region.EU_WEST_1).endpointOverride(URI.create(bed.motoEndpoint()))
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET)))
         .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
@@ -47,9 +48,6 @@ class AwsWritersIT {
   static void stop() {
     if (ec2 != null) {
       ec2.close();
-    }
-    if (bed != null) {
-      bed.close();
     }
   }
 

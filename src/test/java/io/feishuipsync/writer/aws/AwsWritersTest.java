@@ -1,5 +1,6 @@
 package io.feishuipsync.writer.aws;
 
+import static io.feishuipsync.core.Addresses.first;
 import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,20 +37,12 @@ class AwsWritersTest {
     return new PrefixListWriter(id, "feishu-ipsync", () -> ec2, waits::add);
   }
 
-  static SortedSet<IpRange> addresses(int n) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (int i = 0; i < n; i++) {
-      out.add(IpRange.parse((i < 256 ? "198.51.100." : "203.0.113.") + (i % 256)));
-    }
-    return out;
-  }
-
   @Test
   void listBeyondTheQuotaIsRefusedBeforeAnyChange() {
     for (int i = 0; i < 10; i++) {
       ec2.addRule(group, "192.0.2." + i + "/32", 22, "ssh");
     }
-    WriterException e = assertThrows(WriterException.class, () -> converge(securityGroup(60), addresses(55)));
+    WriterException e = assertThrows(WriterException.class, () -> converge(securityGroup(60), first(55)));
     assertTrue(e.getMessage().contains("65 IPv4 ingress rules") && e.getMessage().contains("55 for Feishu")
         && e.getMessage().contains("10 existing") && e.getMessage().contains("max_rules is 60")
         && e.getMessage().contains("aws-prefix-list"), e.getMessage());
@@ -58,16 +51,16 @@ class AwsWritersTest {
 
   @Test
   void quotaCountsTheRulesHeldDuringTheUpdate() throws Exception {
-    converge(securityGroup(60), addresses(40));
-    SortedSet<IpRange> rotated = new TreeSet<>(addresses(60));
-    rotated.removeAll(addresses(20));
+    converge(securityGroup(60), first(40));
+    SortedSet<IpRange> rotated = new TreeSet<>(first(60));
+    rotated.removeAll(first(20));
     int before = ec2.mutations.size();
     // 40 held + 20 new = 60 at the peak: fits.
     converge(securityGroup(60), rotated);
     assertEquals(40, ec2.mutations.size() - before);
     // Now 20..59 are held; rotating 21 at once would need 61 at the peak.
-    SortedSet<IpRange> further = new TreeSet<>(addresses(81));
-    further.removeAll(addresses(41));
+    SortedSet<IpRange> further = new TreeSet<>(first(81));
+    further.removeAll(first(41));
     int held = ec2.mutations.size();
     WriterException e = assertThrows(WriterException.class, () -> converge(securityGroup(60), further));
     assertTrue(e.getMessage().contains("61 for Feishu"), e.getMessage());
@@ -77,7 +70,7 @@ class AwsWritersTest {
   @Test
   void throttlingIsRetriedWithBackoff() throws Exception {
     ec2.failNext("AuthorizeSecurityGroupIngress", "RequestLimitExceeded", "RequestLimitExceeded");
-    converge(securityGroup(60), addresses(3));
+    converge(securityGroup(60), first(3));
     assertEquals(3, ec2.groups.get(group).size());
     assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), waits);
   }
@@ -87,33 +80,33 @@ class AwsWritersTest {
     for (int i = 0; i < 10; i++) {
       ec2.failNext("DescribeSecurityGroupRules", "RequestLimitExceeded");
     }
-    WriterException e = assertThrows(WriterException.class, () -> converge(securityGroup(60), addresses(3)));
+    WriterException e = assertThrows(WriterException.class, () -> converge(securityGroup(60), first(3)));
     assertTrue(e.getMessage().contains("still throttled after 6 attempts"), e.getMessage());
   }
 
   @Test
   void duplicateMeansAlreadyDone() throws Exception {
     ec2.failNext("AuthorizeSecurityGroupIngress", "InvalidPermission.Duplicate");
-    converge(securityGroup(60), addresses(3));
+    converge(securityGroup(60), first(3));
     // The first authorise "failed" as a duplicate; the fake never stored it, so the next run adds it.
-    converge(securityGroup(60), addresses(3));
+    converge(securityGroup(60), first(3));
     assertEquals(3, ec2.groups.get(group).size());
   }
 
   @Test
   void notFoundMeansAlreadyRemoved() throws Exception {
-    converge(securityGroup(60), addresses(5));
+    converge(securityGroup(60), first(5));
     ec2.failNext("RevokeSecurityGroupIngress", "InvalidSecurityGroupRuleId.NotFound");
-    converge(securityGroup(60), addresses(2));
+    converge(securityGroup(60), first(2));
     assertEquals(2, ec2.groups.get(group).size());
   }
 
   @Test
   void addsComeBeforeRemovals() throws Exception {
-    converge(securityGroup(60), addresses(3));
+    converge(securityGroup(60), first(3));
     ec2.mutations.clear();
-    SortedSet<IpRange> next = new TreeSet<>(addresses(6));
-    next.removeAll(addresses(3));
+    SortedSet<IpRange> next = new TreeSet<>(first(6));
+    next.removeAll(first(3));
     converge(securityGroup(60), next);
     assertEquals(List.of("authorize", "authorize", "authorize", "revoke", "revoke", "revoke"),
         ec2.mutations.stream().map(m -> m.split(" ")[0]).toList());
@@ -122,8 +115,8 @@ class AwsWritersTest {
   @Test
   void foreignRulesAreNeverTouched() throws Exception {
     ec2.addRule(group, "192.0.2.1/32", 443, "monitoring");
-    converge(securityGroup(60), addresses(2));
-    converge(securityGroup(60), addresses(1));
+    converge(securityGroup(60), first(2));
+    converge(securityGroup(60), first(1));
     securityGroup(60).teardown();
     assertEquals(1, ec2.groups.get(group).size());
     assertEquals("monitoring", ec2.groups.get(group).get(0).description());
@@ -132,7 +125,7 @@ class AwsWritersTest {
   @Test
   void missingPermissionNamesTheIamAction() {
     ec2.failNext("AuthorizeSecurityGroupIngress", "UnauthorizedOperation");
-    WriterException e = assertThrows(WriterException.class, () -> converge(securityGroup(60), addresses(1)));
+    WriterException e = assertThrows(WriterException.class, () -> converge(securityGroup(60), first(1)));
     assertTrue(e.getMessage().contains("ec2:AuthorizeSecurityGroupIngress"), e.getMessage());
   }
 
@@ -156,7 +149,7 @@ class AwsWritersTest {
         list.version++;
       }
     };
-    converge(prefixList("pl-0aaaaaaaaaaaaaaaa"), addresses(3));
+    converge(prefixList("pl-0aaaaaaaaaaaaaaaa"), first(3));
     assertEquals(List.of("198.51.100.0/32", "198.51.100.1/32", "198.51.100.2/32"),
         new ArrayList<>(new TreeSet<>(list.entries.keySet())));
   }
@@ -168,7 +161,7 @@ class AwsWritersTest {
     for (int i = 0; i < 150; i++) {
       list.entries.put("192.0.2." + i + "/32", "old");
     }
-    converge(prefixList("pl-0aaaaaaaaaaaaaaaa"), addresses(250));
+    converge(prefixList("pl-0aaaaaaaaaaaaaaaa"), first(250));
     assertEquals(List.of("modify pl-0aaaaaaaaaaaaaaaa +100 -0", "modify pl-0aaaaaaaaaaaaaaaa +100 -0",
         "modify pl-0aaaaaaaaaaaaaaaa +50 -100", "modify pl-0aaaaaaaaaaaaaaaa +0 -50"), ec2.mutations);
     assertEquals(250, list.entries.size());
@@ -178,7 +171,7 @@ class AwsWritersTest {
   void prefixListTakesOnlyItsFamily() throws Exception {
     FakeEc2.PrefixList list = new FakeEc2.PrefixList("IPv6", 10);
     ec2.prefixLists.put("pl-0aaaaaaaaaaaaaaaa", list);
-    TreeSet<IpRange> mixed = new TreeSet<>(addresses(2));
+    TreeSet<IpRange> mixed = new TreeSet<>(first(2));
     mixed.add(IpRange.parse("2001:db8::1"));
     converge(prefixList("pl-0aaaaaaaaaaaaaaaa"), mixed);
     assertEquals(List.of("2001:db8::1/128"), new ArrayList<>(list.entries.keySet()));

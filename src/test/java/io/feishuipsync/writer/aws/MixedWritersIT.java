@@ -1,6 +1,6 @@
 package io.feishuipsync.writer.aws;
 
-import static io.feishuipsync.writer.WriterFixtures.ips;
+import static io.feishuipsync.core.Addresses.ips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,9 +22,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.SortedSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,22 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MixedWritersIT {
 
-  static Testbed bed;
+  @RegisterExtension
+  static final Testbed bed = Testbed.perClass();
 
   @TempDir
   Path state;
-
-  @BeforeAll
-  static void start() {
-    bed = Testbed.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
-  }
 
   @Test
   void failingAwsWriterLeavesKernelAppliedSnapshotKeptAndIsRepairedNextRun() throws Exception {

@@ -1,18 +1,17 @@
 package io.feishuipsync.writer.aws;
 
+import static io.feishuipsync.core.Addresses.first;
 import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.IpRange;
 import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.ReferencedSecurityGroup;
@@ -33,14 +32,6 @@ class ThrottledListingTest {
         maxRules, () -> ec2, waits::add);
   }
 
-  static SortedSet<IpRange> addresses(int n) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    for (int i = 0; i < n; i++) {
-      out.add(IpRange.parse("198.51.100." + i));
-    }
-    return out;
-  }
-
   @Test
   void throttledSecondPageDoesNotCountRulesTwiceTowardsTheQuota() throws Exception {
     for (int i = 0; i < 10; i++) {
@@ -49,14 +40,14 @@ class ThrottledListingTest {
     ec2.pageSize = 4;
     ec2.failNext("DescribeSecurityGroupRules page 2", "RequestLimitExceeded");
     // 50 for Feishu + 10 foreign = exactly the quota of 60; counting page 1 twice would make it 64 and refuse.
-    securityGroup(60).apply(addresses(50), ChangeSet.between(new TreeSet<>(), addresses(50)));
+    securityGroup(60).apply(first(50), ChangeSet.between(new TreeSet<>(), first(50)));
     assertEquals(60, ec2.groups.get(group).size());
     assertEquals(List.of(Duration.ofSeconds(1)), waits, "the throttled page was waited out once");
   }
 
   @Test
   void throttledSecondPageDoesNotDuplicateDrift() throws Exception {
-    converge(securityGroup(60), addresses(6));
+    converge(securityGroup(60), first(6));
     // A rule with our marker that is not an address rule, listed first (on page 1).
     ec2.groups.get(group).add(0, SecurityGroupRule.builder().securityGroupRuleId("sgr-stray").groupId(group)
         .isEgress(false).ipProtocol("tcp").fromPort(443).toPort(443).description("feishu-ipsync")
@@ -64,7 +55,7 @@ class ThrottledListingTest {
     ec2.pageSize = 3;
     ec2.failNext("DescribeSecurityGroupRules page 2", "RequestLimitExceeded");
     Holding h = securityGroup(60).read();
-    assertEquals(addresses(6), h.entries());
+    assertEquals(first(6), h.entries());
     assertEquals(1, h.drift().size(), h.drift().toString());
   }
 
@@ -73,10 +64,10 @@ class ThrottledListingTest {
     FakeEc2.PrefixList list = new FakeEc2.PrefixList("IPv4", 100);
     ec2.prefixLists.put("pl-0aaaaaaaaaaaaaaaa", list);
     Writer w = new PrefixListWriter("pl-0aaaaaaaaaaaaaaaa", "feishu-ipsync", () -> ec2, waits::add);
-    converge(w, addresses(10));
+    converge(w, first(10));
     ec2.pageSize = 4;
     ec2.failNext("GetManagedPrefixListEntries page 2", "RequestLimitExceeded");
-    assertTrue(w.read().inSync(addresses(10)));
+    assertTrue(w.read().inSync(first(10)));
     assertEquals(List.of(Duration.ofSeconds(1)), waits);
   }
 }

@@ -1,7 +1,7 @@
 package io.feishuipsync.writer.iptables;
 
 import static io.feishuipsync.writer.WriterFixtures.converge;
-import static io.feishuipsync.writer.WriterFixtures.ips;
+import static io.feishuipsync.core.Addresses.ips;
 import static io.feishuipsync.writer.WriterFixtures.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,27 +22,15 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The iptables/ipset writer against the real kernel, in a testbed container with its own network stack. */
 class IptablesWriterIT {
 
-  static Testbed bed;
-
-  @BeforeAll
-  static void start() {
-    bed = Testbed.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
-  }
+  @RegisterExtension
+  static final Testbed bed = Testbed.perClass();
 
   @BeforeEach
   void clean() {

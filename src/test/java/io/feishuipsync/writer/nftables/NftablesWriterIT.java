@@ -1,7 +1,7 @@
 package io.feishuipsync.writer.nftables;
 
 import static io.feishuipsync.writer.WriterFixtures.converge;
-import static io.feishuipsync.writer.WriterFixtures.ips;
+import static io.feishuipsync.core.Addresses.ips;
 import static io.feishuipsync.writer.WriterFixtures.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,28 +22,16 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The nftables writer against the real kernel, in a testbed container with its own network stack. */
 class NftablesWriterIT {
 
-  static Testbed bed;
+  @RegisterExtension
+  static final Testbed bed = Testbed.perClass();
   static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void start() {
-    bed = Testbed.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
-  }
 
   @BeforeEach
   void cleanRuleset() {
