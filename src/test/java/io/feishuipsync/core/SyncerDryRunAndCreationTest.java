@@ -1,6 +1,6 @@
 package io.feishuipsync.core;
 
-import static io.feishuipsync.core.PlanTest.ips;
+import static io.feishuipsync.core.Addresses.ips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package io.feishuipsync.writer.iptables;
 
 import static io.feishuipsync.writer.WriterFixtures.converge;
-import static io.feishuipsync.writer.WriterFixtures.ips;
+import static io.feishuipsync.core.Addresses.ips;
 import static io.feishuipsync.writer.WriterFixtures.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
