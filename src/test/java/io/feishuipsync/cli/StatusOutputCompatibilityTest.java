@@ -3,6 +3,7 @@ package io.feishuipsync.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.feishuipsync.core.EarlierStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,45 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StatusOutputCompatibilityTest {
 
-  /** Written by the code before the typed status: a success, then a writer failure (one writer skipped). */
-  static final String CURRENT = """
-      {
-        "version" : 1,
-        "last_attempt" : {
-          "time" : "2024-05-01T10:01:00Z",
-          "outcome" : "writer_failed",
-          "exit_code" : 5,
-          "message" : "writer nftables:inet/feishu failed: nft: \\\\u001b oops",
-          "duration_ms" : 56,
-          "requests" : 1
-        },
-        "last_success" : {
-          "time" : "2024-05-01T10:00:01Z",
-          "total" : 3,
-          "added" : 1,
-          "removed" : 0
-        },
-        "consecutive_failures" : 1,
-        "writers" : {
-          "file:/etc/allow" : {
-            "time" : "2024-05-01T10:00:01Z",
-            "outcome" : "changed",
-            "entries" : 3,
-            "added" : 1,
-            "removed" : 0,
-            "drift" : [ ]
-          },
-          "nftables:inet/feishu" : {
-            "time" : "2024-05-01T10:01:01Z",
-            "outcome" : "failed",
-            "entries" : 3,
-            "added" : 0,
-            "removed" : 1,
-            "drift" : [ "chain hook differs", "foreign rule" ],
-            "error" : "nft: exit 1: Error: \\\\u001b[31m"
-          }
-        }
-      }""";
+  /** Written by the code before the typed status: a success, then a writer failure. */
+  static final String CURRENT = EarlierStatus.JSON;
 
   /** Fields missing (no last success, a writer without counts or drift) and fields this version does not know. */
   static final String PARTIAL = """

@@ -22,45 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** status.json is read back into the values written, in the layout the untyped code wrote, and leniently. */
 class StatusFileTest {
 
-  /** Written by the code before the typed status (captured from it): a success, then a writer failure. */
-  static final String EARLIER = """
-      {
-        "version" : 1,
-        "last_attempt" : {
-          "time" : "2024-05-01T10:01:00Z",
-          "outcome" : "writer_failed",
-          "exit_code" : 5,
-          "message" : "writer nftables:inet/feishu failed: nft: \\\\u001b oops",
-          "duration_ms" : 56,
-          "requests" : 1
-        },
-        "last_success" : {
-          "time" : "2024-05-01T10:00:01Z",
-          "total" : 3,
-          "added" : 1,
-          "removed" : 0
-        },
-        "consecutive_failures" : 1,
-        "writers" : {
-          "file:/etc/allow" : {
-            "time" : "2024-05-01T10:00:01Z",
-            "outcome" : "changed",
-            "entries" : 3,
-            "added" : 1,
-            "removed" : 0,
-            "drift" : [ ]
-          },
-          "nftables:inet/feishu" : {
-            "time" : "2024-05-01T10:01:01Z",
-            "outcome" : "failed",
-            "entries" : 3,
-            "added" : 0,
-            "removed" : 1,
-            "drift" : [ "chain hook differs", "foreign rule" ],
-            "error" : "nft: exit 1: Error: \\\\u001b[31m"
-          }
-        }
-      }""";
+  static final String EARLIER = EarlierStatus.JSON;
 
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
 
