@@ -1,14 +1,14 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
-import io.feishuipsync.core.StateLock;
 import io.feishuipsync.core.Syncer;
 import io.feishuipsync.daemon.Daemon;
 import io.feishuipsync.daemon.Signals;
 import io.feishuipsync.metrics.MetricsServer;
-import org.slf4j.LoggerFactory;
+import io.feishuipsync.state.StateLock;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 

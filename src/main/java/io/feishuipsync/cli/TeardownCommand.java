@@ -1,7 +1,7 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
-import io.feishuipsync.core.StateLock;
+import io.feishuipsync.state.StateLock;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterException;
 import java.io.IOException;

@@ -1,5 +1,10 @@
 package io.feishuipsync.core;
 
+import io.feishuipsync.state.FileErrors;
+import io.feishuipsync.state.Snapshot;
+import io.feishuipsync.state.StateLock;
+import io.feishuipsync.state.StateStore;
+import io.feishuipsync.state.Status;
 import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterException;

@@ -1,10 +1,10 @@
 package io.feishuipsync.metrics;
 
-import io.feishuipsync.core.AtomicFiles;
-import io.feishuipsync.core.DirectoryTrust;
-import io.feishuipsync.core.Snapshot;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.WriterResult;
+import io.feishuipsync.state.AtomicFiles;
+import io.feishuipsync.state.DirectoryTrust;
+import io.feishuipsync.state.Snapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

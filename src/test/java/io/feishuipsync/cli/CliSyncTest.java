@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.feishuipsync.core.StateLock;
-import io.feishuipsync.core.StateStore;
 import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
 import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.state.StateLock;
+import io.feishuipsync.state.StateStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,7 +3,7 @@ package io.feishuipsync.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.feishuipsync.core.EarlierStatus;
+import io.feishuipsync.state.EarlierStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

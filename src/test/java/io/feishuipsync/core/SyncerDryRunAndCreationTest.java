@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.state.StateStore;
 import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterException;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.state.StateStore;
+import io.feishuipsync.state.Status;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

@@ -63,7 +63,7 @@ class SyncMetricsTest {
   @Test
   void listAgeGrowsFromTheRestoredSnapshot() {
     SyncMetrics m = new SyncMetrics(Clock.fixed(T.plusSeconds(3600), ZoneOffset.UTC));
-    m.restore(new io.feishuipsync.core.Snapshot(new TreeSet<>(), T, "x"), T, 0);
+    m.restore(new io.feishuipsync.state.Snapshot(new TreeSet<>(), T, "x"), T, 0);
     assertTrue(m.scrape().contains("feishu_ipsync_list_age_seconds 3600.0"), m.scrape());
   }
 

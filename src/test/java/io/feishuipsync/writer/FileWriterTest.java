@@ -1,8 +1,7 @@
 package io.feishuipsync.writer;
 
-import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.core.Addresses.ips;
-
+import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

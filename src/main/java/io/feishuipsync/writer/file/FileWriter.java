@@ -1,13 +1,13 @@
 package io.feishuipsync.writer.file;
 
-import io.feishuipsync.core.AtomicFiles;
 import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.DirectoryTrust;
-import io.feishuipsync.core.FileErrors;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.core.SafeFiles;
 import io.feishuipsync.exec.CommandResult;
 import io.feishuipsync.exec.CommandRunner;
+import io.feishuipsync.state.AtomicFiles;
+import io.feishuipsync.state.DirectoryTrust;
+import io.feishuipsync.state.FileErrors;
+import io.feishuipsync.state.SafeFiles;
 import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.Writer;
 import io.feishuipsync.writer.WriterException;

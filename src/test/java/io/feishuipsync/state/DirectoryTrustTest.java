@@ -1,4 +1,4 @@
-package io.feishuipsync.core;
+package io.feishuipsync.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

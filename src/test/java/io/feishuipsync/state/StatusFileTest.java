@@ -1,10 +1,13 @@
-package io.feishuipsync.core;
+package io.feishuipsync.state;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SyncResult;
+import io.feishuipsync.core.WriterResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

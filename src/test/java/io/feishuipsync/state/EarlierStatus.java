@@ -1,4 +1,4 @@
-package io.feishuipsync.core;
+package io.feishuipsync.state;
 
 /** A status.json as the code before the typed {@link Status} wrote it, for the compatibility tests. */
 public final class EarlierStatus {

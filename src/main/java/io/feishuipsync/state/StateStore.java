@@ -1,10 +1,12 @@
-package io.feishuipsync.core;
+package io.feishuipsync.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.IpRange;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;

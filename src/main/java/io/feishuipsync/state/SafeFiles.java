@@ -1,4 +1,4 @@
-package io.feishuipsync.core;
+package io.feishuipsync.state;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

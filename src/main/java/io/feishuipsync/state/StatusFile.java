@@ -1,10 +1,12 @@
-package io.feishuipsync.core;
+package io.feishuipsync.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.feishuipsync.core.SyncResult;
+import io.feishuipsync.core.WriterResult;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,5 +1,6 @@
-package io.feishuipsync.core;
+package io.feishuipsync.state;
 
+import io.feishuipsync.core.IpRange;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.SortedSet;

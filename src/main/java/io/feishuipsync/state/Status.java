@@ -1,5 +1,7 @@
-package io.feishuipsync.core;
+package io.feishuipsync.state;
 
+import io.feishuipsync.core.SyncResult;
+import io.feishuipsync.core.WriterResult;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -75,7 +77,7 @@ public record Status(Attempt lastAttempt, Success lastSuccess, int consecutiveFa
    * The status after run {@code r}, ended at {@code now}: a run that applied nothing keeps the last success, and
    * writers the run did not reach keep their last result.
    */
-  static Status after(Optional<Status> previous, SyncResult r, Instant now) {
+  public static Status after(Optional<Status> previous, SyncResult r, Instant now) {
     Attempt attempt = new Attempt(r.startedAt(), r.outcome(), r.outcome().exitCode(), r.message(),
         r.duration().toMillis(), r.requests());
     Success success = r.applied() ? new Success(now, r.total(), r.added().size(), r.removed().size())
