@@ -1,6 +1,6 @@
 package io.feishuipsync.cli;
 
-import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.ConfigException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

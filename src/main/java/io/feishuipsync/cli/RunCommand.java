@@ -1,11 +1,11 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
-import io.feishuipsync.core.Syncer;
 import io.feishuipsync.daemon.Daemon;
 import io.feishuipsync.daemon.Signals;
 import io.feishuipsync.metrics.MetricsServer;
 import io.feishuipsync.state.StateLock;
+import io.feishuipsync.sync.Syncer;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;

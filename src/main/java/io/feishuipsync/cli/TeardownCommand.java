@@ -1,9 +1,9 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.state.StateLock;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

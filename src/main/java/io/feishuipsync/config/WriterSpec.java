@@ -1,6 +1,7 @@
 package io.feishuipsync.config;
 
-import io.feishuipsync.writer.Writer;
+import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Writer;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
 

@@ -1,7 +1,7 @@
 package io.feishuipsync.daemon;
 
-import io.feishuipsync.config.Durations;
 import io.feishuipsync.config.ScheduleSettings;
+import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.SyncResult;
 import java.time.Duration;
 import java.util.Date;

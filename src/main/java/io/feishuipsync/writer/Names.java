@@ -1,6 +1,6 @@
 package io.feishuipsync.writer;
 
-import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.ConfigException;
 import java.util.regex.Pattern;
 
 /** Validation of names that reach firewall commands: tables, chains, sets. Nothing else is ever interpolated. */

@@ -1,6 +1,6 @@
 package io.feishuipsync.writer;
 
-import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

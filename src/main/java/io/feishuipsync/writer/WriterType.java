@@ -1,6 +1,7 @@
 package io.feishuipsync.writer;
 
-import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Writer;
 import java.util.function.BiFunction;
 
 /**

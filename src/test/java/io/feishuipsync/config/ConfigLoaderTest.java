@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.EntryPolicy;
+import io.feishuipsync.core.IpRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.feishuipsync.core.EntryPolicy;
-import io.feishuipsync.core.IpRange;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

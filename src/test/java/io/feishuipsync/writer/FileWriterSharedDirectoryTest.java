@@ -1,13 +1,16 @@
 package io.feishuipsync.writer;
 
-import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.core.Addresses.ips;
+import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.feishuipsync.core.Holding;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.ProcessCommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.core.Holding;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.ProcessCommandRunner;
 import io.feishuipsync.writer.file.FileWriterType;
 import java.io.IOException;

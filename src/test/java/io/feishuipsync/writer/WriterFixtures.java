@@ -2,7 +2,10 @@ package io.feishuipsync.writer;
 
 import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandRunner;
 import java.nio.file.Path;
 import java.util.SortedSet;

@@ -1,6 +1,6 @@
 package io.feishuipsync.writer.aws;
 
-import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;

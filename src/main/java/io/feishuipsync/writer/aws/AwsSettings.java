@@ -1,6 +1,6 @@
 package io.feishuipsync.writer.aws;
 
-import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.ConfigException;
 
 /**
  * The connection keys every AWS writer's settings record carries (Jackson 2.18 cannot unwrap a nested record into a

@@ -2,7 +2,7 @@ package io.feishuipsync.writer.aws;
 
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.writer.WriterException;
+import io.feishuipsync.core.WriterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.feishuipsync.writer.aws;
 
 import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.writer.Holding;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

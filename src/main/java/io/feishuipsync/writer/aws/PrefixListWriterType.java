@@ -1,8 +1,8 @@
 package io.feishuipsync.writer.aws;
 
-import io.feishuipsync.config.ConfigException;
+import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.writer.Writer;
+import io.feishuipsync.core.Writer;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
 

@@ -1,9 +1,9 @@
 package io.feishuipsync.writer.dryrun;
 
 import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.writer.Holding;
-import io.feishuipsync.writer.Writer;
+import io.feishuipsync.core.Writer;
 import java.util.SortedSet;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.feishuipsync.writer.dryrun;
 
-import io.feishuipsync.writer.Writer;
+import io.feishuipsync.core.Writer;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
 

@@ -1,13 +1,13 @@
 package io.feishuipsync.writer.iptables;
 
 import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandResult;
 import io.feishuipsync.exec.CommandRunner;
-import io.feishuipsync.writer.Holding;
 import io.feishuipsync.writer.ToolErrors;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,16 +1,16 @@
 package io.feishuipsync.writer.aws;
 
-import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.core.Addresses.ips;
+import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.ProcessCommandRunner;
 import io.feishuipsync.testbed.Testbed;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
 import io.feishuipsync.writer.WriterFixtures;
 import java.net.URI;
 import java.util.SortedSet;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

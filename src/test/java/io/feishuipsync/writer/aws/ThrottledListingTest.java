@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.writer.Holding;
+import io.feishuipsync.core.Holding;
+import io.feishuipsync.core.Writer;
 import io.feishuipsync.writer.PortRange;
-import io.feishuipsync.writer.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

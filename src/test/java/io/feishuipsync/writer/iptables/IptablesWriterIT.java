@@ -1,22 +1,22 @@
 package io.feishuipsync.writer.iptables;
 
-import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.core.Addresses.ips;
+import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.writer.WriterFixtures.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.feishuipsync.config.ConfigException;
 import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.testbed.PacketProbe;
 import io.feishuipsync.testbed.Testbed;
-import io.feishuipsync.writer.Holding;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;

@@ -1,7 +1,7 @@
 package io.feishuipsync.writer.iptables;
 
-import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.core.Addresses.ips;
+import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.writer.WriterFixtures.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,11 +13,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.FakeFirewall;
-import io.feishuipsync.writer.Holding;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;

@@ -1,7 +1,7 @@
 package io.feishuipsync.writer.nftables;
 
-import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.core.Addresses.ips;
+import static io.feishuipsync.writer.WriterFixtures.converge;
 import static io.feishuipsync.writer.WriterFixtures.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,13 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.testbed.PacketProbe;
 import io.feishuipsync.testbed.Testbed;
-import io.feishuipsync.writer.Holding;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -180,7 +180,7 @@ class NftablesWriterIT {
   void hostileNamesAreRejectedInConfig() {
     for (String yaml : new String[] {"ports: [443]\ntable: 'x; flush ruleset'\n", "ports: [443]\nchain: 'a}'\n",
         "ports: ['443; flush ruleset']\n", "ports: [443]\nset_v4: \"a\\nflush ruleset\"\n"}) {
-      assertThrows(io.feishuipsync.config.ConfigException.class, () -> writer("nftables", yaml, bed.runner()), yaml);
+      assertThrows(io.feishuipsync.core.ConfigException.class, () -> writer("nftables", yaml, bed.runner()), yaml);
     }
   }
 

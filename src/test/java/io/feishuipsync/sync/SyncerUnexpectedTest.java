@@ -1,9 +1,12 @@
-package io.feishuipsync.core;
+package io.feishuipsync.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.core.AddressSource;
+import io.feishuipsync.core.GuardSettings;
+import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
 import java.nio.file.Path;

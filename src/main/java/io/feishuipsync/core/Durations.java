@@ -1,4 +1,4 @@
-package io.feishuipsync.config;
+package io.feishuipsync.core;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

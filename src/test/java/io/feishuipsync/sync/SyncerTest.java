@@ -1,4 +1,4 @@
-package io.feishuipsync.core;
+package io.feishuipsync.sync;
 
 import static io.feishuipsync.core.Addresses.ips;
 import static io.feishuipsync.core.Addresses.range;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.core.GuardSettings;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SourceException;
+import io.feishuipsync.core.SyncResult;
+import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.core;
 
-import io.feishuipsync.core.IpRange;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;

@@ -1,14 +1,19 @@
-package io.feishuipsync.core;
+package io.feishuipsync.sync;
 
 import static io.feishuipsync.core.Addresses.ips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.GuardSettings;
+import io.feishuipsync.core.Holding;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SyncResult;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
+import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.state.StateStore;
-import io.feishuipsync.writer.Holding;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

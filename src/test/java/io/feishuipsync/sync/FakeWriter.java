@@ -1,8 +1,10 @@
-package io.feishuipsync.core;
+package io.feishuipsync.sync;
 
-import io.feishuipsync.writer.Holding;
-import io.feishuipsync.writer.Writer;
-import io.feishuipsync.writer.WriterException;
+import io.feishuipsync.core.ChangeSet;
+import io.feishuipsync.core.Holding;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.core.WriterException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;

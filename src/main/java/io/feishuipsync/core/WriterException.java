@@ -1,4 +1,4 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.core;
 
 /** A writer could not check, read or apply; its firewall is left as it was before the call. */
 public final class WriterException extends Exception {

@@ -1,4 +1,4 @@
-package io.feishuipsync.config;
+package io.feishuipsync.core;
 
 /** The configuration is unusable; the message names the file and key so the operator can fix it. Exit code 2. */
 public final class ConfigException extends RuntimeException {

@@ -1,7 +1,5 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.core;
 
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.IpRange;
 import java.util.SortedSet;
 
 /**

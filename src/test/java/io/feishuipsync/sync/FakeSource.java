@@ -1,5 +1,9 @@
-package io.feishuipsync.core;
+package io.feishuipsync.sync;
 
+import io.feishuipsync.core.AddressSource;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SourceException;
+import io.feishuipsync.core.SourceList;
 import java.time.Instant;
 import java.util.SortedSet;
 import java.util.TreeSet;
