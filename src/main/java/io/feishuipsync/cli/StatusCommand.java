@@ -31,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = new ConfigLoader(root.env).stateDir(root.config);
+    Path dir = new ConfigLoader(WriterTypes.ALL, root.env).stateDir(root.config);
     StateStore store = new StateStore(dir);
     StateStore.Loaded loaded = store.loadSnapshot();
     Optional<Status> status = store.loadStatus();

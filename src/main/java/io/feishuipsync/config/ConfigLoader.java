@@ -71,15 +71,17 @@ public final class ConfigLoader {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  private final WriterRegistry registry;
   private final Function<String, String> env;
 
-  /** A loader reading the process environment. */
-  public ConfigLoader() {
-    this(System::getenv);
+  /** A loader accepting the writer types of {@code registry}, reading the process environment. */
+  public ConfigLoader(WriterRegistry registry) {
+    this(registry, System::getenv);
   }
 
   /** A loader reading {@code env} for {@code ${VAR}} and {@code CREDENTIALS_DIRECTORY}; for tests. */
-  public ConfigLoader(Function<String, String> env) {
+  public ConfigLoader(WriterRegistry registry, Function<String, String> env) {
+    this.registry = registry;
     this.env = env;
   }
 
@@ -456,7 +458,7 @@ public final class ConfigLoader {
     return new Config.Channel(url, secret);
   }
 
-  private static List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir) {
+  private List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir) {
     if (nodes == null || nodes.isEmpty()) {
       throw new ConfigException("writers", "missing; name at least one writer (e.g. type: dryrun)");
     }
@@ -474,10 +476,10 @@ public final class ConfigLoader {
       }
       JsonNode typeNode = node.get("type");
       if (typeNode == null || !typeNode.isTextual()) {
-        throw new ConfigException(key + ".type", "missing; one of: " + String.join(", ", WriterRegistry.typeNames()));
+        throw new ConfigException(key + ".type", "missing; one of: " + String.join(", ", registry.typeNames()));
       }
-      WriterType<?> type = WriterRegistry.find(typeNode.asText()).orElseThrow(() -> new ConfigException(
-          key + ".type", "'" + typeNode.asText() + "' is not one of: " + String.join(", ", WriterRegistry.typeNames())));
+      WriterType<?> type = registry.find(typeNode.asText()).orElseThrow(() -> new ConfigException(
+          key + ".type", "'" + typeNode.asText() + "' is not one of: " + String.join(", ", registry.typeNames())));
       ObjectNode settingsNode = ((ObjectNode) node).deepCopy();
       settingsNode.remove("type");
       Object settings = map(settingsNode, type.settingsClass(), key);

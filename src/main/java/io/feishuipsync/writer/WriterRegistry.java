@@ -1,40 +1,31 @@
 package io.feishuipsync.writer;
 
-import io.feishuipsync.writer.aws.PrefixListWriterType;
-import io.feishuipsync.writer.aws.SecurityGroupWriterType;
-import io.feishuipsync.writer.dryrun.DryRunWriterType;
-import io.feishuipsync.writer.file.FileWriterType;
-import io.feishuipsync.writer.iptables.IptablesWriterType;
-import io.feishuipsync.writer.nftables.NftablesWriterType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Every writer type the daemon knows. Adding a writer means adding it here and nowhere else. */
+/**
+ * The writer types a config may name, looked up by {@code type:}. The list is composed at the top (the CLI) and
+ * handed to config loading, so nothing below the CLI knows the concrete writers.
+ */
 public final class WriterRegistry {
 
-  private static final List<WriterType<?>> TYPES = List.of(
-      DryRunWriterType.TYPE,
-      FileWriterType.TYPE,
-      NftablesWriterType.TYPE,
-      IptablesWriterType.TYPE,
-      SecurityGroupWriterType.TYPE,
-      PrefixListWriterType.TYPE);
+  private final Map<String, WriterType<?>> byName;
 
-  private static final Map<String, WriterType<?>> BY_NAME =
-      TYPES.stream().collect(Collectors.toUnmodifiableMap(WriterType::type, Function.identity()));
-
-  private WriterRegistry() {}
+  /** A registry of {@code types}; two types with one name are a programming error. */
+  public WriterRegistry(List<WriterType<?>> types) {
+    this.byName = types.stream().collect(Collectors.toUnmodifiableMap(WriterType::type, Function.identity()));
+  }
 
   /** The type registered under {@code type}, if any. */
-  public static Optional<WriterType<?>> find(String type) {
-    return Optional.ofNullable(BY_NAME.get(type));
+  public Optional<WriterType<?>> find(String type) {
+    return Optional.ofNullable(byName.get(type));
   }
 
   /** Names of all registered types, sorted, for error messages. */
-  public static List<String> typeNames() {
-    return BY_NAME.keySet().stream().sorted().toList();
+  public List<String> typeNames() {
+    return byName.keySet().stream().sorted().toList();
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.cli.WriterTypes;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.IpRange;
@@ -33,7 +34,7 @@ class ConfigLoaderTest {
       """;
 
   ConfigLoader loader(Map<String, String> env) {
-    return new ConfigLoader(env::get);
+    return new ConfigLoader(WriterTypes.ALL, env::get);
   }
 
   Config parse(String yaml) {

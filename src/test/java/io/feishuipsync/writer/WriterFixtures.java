@@ -1,5 +1,6 @@
 package io.feishuipsync.writer;
 
+import io.feishuipsync.cli.WriterTypes;
 import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
@@ -18,7 +19,7 @@ public final class WriterFixtures {
 
   /** A writer of registered {@code type} from the YAML of its settings, running commands with {@code runner}. */
   public static Writer writer(String type, String yaml, CommandRunner runner) throws Exception {
-    return create(WriterRegistry.find(type).orElseThrow(), yaml, runner);
+    return create(WriterTypes.ALL.find(type).orElseThrow(), yaml, runner);
   }
 
   private static <C> Writer create(WriterType<C> t, String yaml, CommandRunner runner) throws Exception {

@@ -9,7 +9,7 @@ import io.feishuipsync.writer.WriterType;
 /** {@code type: aws-prefix-list}: a customer-managed prefix list that security groups reference. */
 public final class PrefixListWriterType {
 
-  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE =
       WriterType.of("aws-prefix-list", Settings.class, PrefixListWriterType::create);
 

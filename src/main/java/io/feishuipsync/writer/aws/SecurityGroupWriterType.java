@@ -11,7 +11,7 @@ import java.util.List;
 /** {@code type: aws-security-group}: ingress rules, marked by their description, in one or more security groups. */
 public final class SecurityGroupWriterType {
 
-  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE =
       WriterType.of("aws-security-group", Settings.class, SecurityGroupWriterType::create);
 

@@ -7,7 +7,7 @@ import io.feishuipsync.writer.WriterType;
 /** {@code type: dryrun}: a writer that applies nothing and logs what it would do. */
 public final class DryRunWriterType {
 
-  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE = WriterType.of("dryrun", Settings.class, DryRunWriterType::create);
 
   /** No settings. */

@@ -13,7 +13,7 @@ import java.util.Locale;
 /** {@code type: file}: the allowlist as a file, for reverse proxies (nginx {@code include}) and scripts. */
 public final class FileWriterType {
 
-  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE = WriterType.of("file", Settings.class, FileWriterType::create);
 
   /**

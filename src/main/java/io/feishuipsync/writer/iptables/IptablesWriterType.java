@@ -12,7 +12,7 @@ import java.util.Set;
 /** {@code type: iptables}: ipset sets swapped atomically, a chain of its own, one jump, IPv4 and IPv6. */
 public final class IptablesWriterType {
 
-  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE = WriterType.of("iptables", Settings.class, IptablesWriterType::create);
 
   private static final Set<String> JUMP_FROM = Set.of("INPUT", "DOCKER-USER", "FORWARD");

@@ -12,7 +12,7 @@ import java.util.Locale;
 /** {@code type: nftables}: one table of its own (or two sets in the operator's table), one {@code nft -f} per change. */
 public final class NftablesWriterType {
 
-  /** Its registration in {@link io.feishuipsync.writer.WriterRegistry}. */
+  /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE = WriterType.of("nftables", Settings.class, NftablesWriterType::create);
 
   /**

@@ -1,0 +1,25 @@
+package io.feishuipsync.cli;
+
+import io.feishuipsync.writer.WriterRegistry;
+import io.feishuipsync.writer.aws.PrefixListWriterType;
+import io.feishuipsync.writer.aws.SecurityGroupWriterType;
+import io.feishuipsync.writer.dryrun.DryRunWriterType;
+import io.feishuipsync.writer.file.FileWriterType;
+import io.feishuipsync.writer.iptables.IptablesWriterType;
+import io.feishuipsync.writer.nftables.NftablesWriterType;
+import java.util.List;
+
+/** Every writer type the daemon knows. Adding a writer means adding one line here and nowhere else. */
+public final class WriterTypes {
+
+  /** The registry handed to config loading. */
+  public static final WriterRegistry ALL = new WriterRegistry(List.of(
+      DryRunWriterType.TYPE,
+      FileWriterType.TYPE,
+      NftablesWriterType.TYPE,
+      IptablesWriterType.TYPE,
+      SecurityGroupWriterType.TYPE,
+      PrefixListWriterType.TYPE));
+
+  private WriterTypes() {}
+}
