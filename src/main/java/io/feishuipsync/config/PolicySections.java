@@ -8,7 +8,7 @@ import io.feishuipsync.core.IpRange;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Validates the {@code guard} and {@code validation} sections into core's {@link GuardSettings} and {@link EntryPolicy}. */
+/** Validates the {@code guard} and {@code validation} sections into {@link GuardSettings} and {@link EntryPolicy}. */
 final class PolicySections {
 
   private PolicySections() {
