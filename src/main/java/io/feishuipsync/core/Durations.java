@@ -27,6 +27,18 @@ public final class Durations {
     };
   }
 
+  /** {@code text} parsed and greater than zero, or {@code fallback} when absent. */
+  public static Duration positive(String key, String text, Duration fallback) {
+    if (text == null) {
+      return fallback;
+    }
+    Duration d = parse(key, text);
+    if (d.isZero()) {
+      throw new ConfigException(key, "must be greater than zero");
+    }
+    return d;
+  }
+
   /** Formats as the largest whole unit, the inverse of {@link #parse}. */
   public static String format(Duration d) {
     long ms = d.toMillis();

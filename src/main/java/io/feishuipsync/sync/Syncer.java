@@ -217,14 +217,14 @@ public final class Syncer {
         return new WriterResult(w.name(), WriterResult.Outcome.UNCHANGED, desired.size(), 0, 0, List.of(), null);
       }
       Optional<SortedSet<IpRange>> left = lastApplied.map(s -> w.scope(s.entries()));
-      boolean created = isCreation(holding, left);
+      boolean created = Drift.isCreation(holding, left);
       // What a first sync finds missing it creates: that is no one's drift, and the summary says so.
       List<String> drift = created ? List.of() : holding.drift();
       if (options.dryRun()) {
         return new WriterResult(w.name(), WriterResult.Outcome.WOULD_CHANGE, holding.entries().size(),
             c.added().size(), c.removed().size(), drift, null, created);
       }
-      reportDrift(w, holding, left, created);
+      Drift.report(w.name(), holding, left, created);
       try {
         w.apply(desired, c);
         log.info("{}: now holds {} entries ({})", w.name(), desired.size(), c);
@@ -241,33 +241,13 @@ public final class Syncer {
       }
     }
 
-    /**
-     * Warns about what someone else changed in the writer's target since the last sync left it holding
-     * {@code left}. A target being {@code created} is not news.
-     */
-    private void reportDrift(Writer w, Holding holding, Optional<SortedSet<IpRange>> left, boolean created) {
-      for (String d : holding.drift()) {
-        if (created) {
-          log.info("{}: {}; creating it", w.name(), d);
-        } else {
-          log.warn("{}: drift: {}; repairing", w.name(), d);
-        }
-      }
-      if (left.isPresent() && !holding.entries().equals(left.get())) {
-        ChangeSet meddled = ChangeSet.between(left.get(), holding.entries());
-        log.warn("{}: drift: holds {} entries the last sync did not write and lacks {} it did (changed by someone"
-            + " else, or by a run that could not save its state); repairing", w.name(), meddled.added().size(),
-            meddled.removed().size());
-      }
-    }
-
     private boolean hasResult(Writer w) {
       return results.stream().anyMatch(r -> r.writer().equals(w.name()));
     }
 
     private void markSkipped() {
       for (Writer w : writers) {
-        if (results.stream().noneMatch(r -> r.writer().equals(w.name()))) {
+        if (!hasResult(w)) {
           results.add(new WriterResult(w.name(), WriterResult.Outcome.SKIPPED, 0, 0, 0, List.of(), null));
         }
       }
@@ -288,15 +268,6 @@ public final class Syncer {
       log.info("sync {}: {}", outcome.name().toLowerCase(java.util.Locale.ROOT), message);
       return r;
     }
-  }
-
-  /**
-   * True when the writer's target is being built, not repaired: it holds nothing, no earlier sync left entries in
-   * it, and a part of it is missing (a table, chain or set not there yet).
-   */
-  private static boolean isCreation(Holding holding, Optional<SortedSet<IpRange>> left) {
-    return holding.entries().isEmpty() && left.map(SortedSet::isEmpty).orElse(true)
-        && holding.drift().stream().anyMatch(Holding::isMissingPart);
   }
 
   /** What a dry run's summary says about the writers that cannot run: a real sync would apply nothing. */

@@ -1,0 +1,117 @@
+package io.feishuipsync.config;
+
+import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Secret;
+import io.feishuipsync.state.FileErrors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves every secret of the config in one place: a literal value, else a file, else a systemd credential in
+ * {@code $CREDENTIALS_DIRECTORY}. A secret's value never appears in a message.
+ */
+final class Secrets {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+
+  private static final String CREDENTIAL_NAME = "app_secret";
+
+  private final Function<String, String> env;
+
+  Secrets(Function<String, String> env) {
+    this.env = env;
+  }
+
+  /** The app secret from {@code app_secret}, {@code app_secret_file} or the credential {@code app_secret}. */
+  Secret appSecret(RawConfig.Feishu f) {
+    // An empty app_secret (e.g. ${FEISHU_APP_SECRET:-} with the variable unset) means "look elsewhere".
+    boolean literal = f.appSecret() != null && !f.appSecret().isBlank();
+    if (literal && f.appSecretFile() != null) {
+      throw new ConfigException("feishu.app_secret", "set either app_secret or app_secret_file, not both");
+    }
+    if (literal) {
+      return Secret.of(f.appSecret().strip());
+    }
+    if (f.appSecretFile() != null) {
+      return fromFile("feishu.app_secret_file", Path.of(f.appSecretFile()));
+    }
+    String credentials = env.apply("CREDENTIALS_DIRECTORY");
+    if (credentials != null && !credentials.isBlank()) {
+      Path p = Path.of(credentials, CREDENTIAL_NAME);
+      // notExists is false also when the directory cannot be searched: then the credential is there but unreadable.
+      if (!Files.notExists(p)) {
+        requireReadableCredential(p);
+        return fromFile("$CREDENTIALS_DIRECTORY/" + CREDENTIAL_NAME, p);
+      }
+    }
+    throw new ConfigException("feishu.app_secret",
+        "missing; set app_secret (e.g. ${FEISHU_APP_SECRET}), app_secret_file, or a systemd credential named "
+            + CREDENTIAL_NAME);
+  }
+
+  /** A notify channel's optional signing secret at {@code key}; null when none is set. */
+  Secret channelSecret(String key, RawConfig.Channel c, String credential) {
+    if (c.secret() != null && c.secretFile() != null) {
+      throw new ConfigException(key + ".secret", "set either secret or secret_file, not both");
+    }
+    if (c.secret() != null && !c.secret().isBlank()) {
+      return Secret.of(c.secret().strip());
+    }
+    if (c.secretFile() != null) {
+      return fromFile(key + ".secret_file", Path.of(c.secretFile()));
+    }
+    String credentials = env.apply("CREDENTIALS_DIRECTORY");
+    if (credentials != null && !credentials.isBlank() && Files.exists(Path.of(credentials, credential))) {
+      return fromFile("$CREDENTIALS_DIRECTORY/" + credential, Path.of(credentials, credential));
+    }
+    return null;
+  }
+
+  /**
+   * systemd announced a credential the service user cannot read: in a container {@code LoadCredential=} may fall
+   * back to a root-only directory. Says so, with the path and the reason, and the way around it.
+   */
+  private static void requireReadableCredential(Path p) {
+    try (InputStream in = Files.newInputStream(p)) {
+      in.read();
+    } catch (IOException e) {
+      String why = e instanceof FileSystemException f && f.getFile() != null ? FileErrors.describe(e)
+          : p + ": " + FileErrors.describe(e);
+      throw new ConfigException("$CREDENTIALS_DIRECTORY/" + CREDENTIAL_NAME, "set, but the credential cannot be"
+          + " read: " + why + "; systemd passed it where this user cannot read it (LoadCredential= in a container"
+          + " can do that): use feishu.app_secret_file instead, a file of mode 0640 in group feishu-ipsync");
+    }
+  }
+
+  /** Reads a secret file as {@link ConfigText#readGiven} does; a secret every account may read is worth a warning. */
+  private static Secret fromFile(String key, Path p) {
+    try {
+      byte[] bytes = ConfigText.readGiven(p);
+      int mode = (Integer) Files.getAttribute(p, "unix:mode");
+      if ((mode & 0004) != 0) {
+        log.warn("{}: {} is readable by every account (mode {}); make it 0600, or 0640 with group feishu-ipsync",
+            key, p, String.format(Locale.ROOT, "%04o", mode & 07777));
+      }
+      String s = new String(bytes, StandardCharsets.UTF_8).strip();
+      if (s.isEmpty()) {
+        throw new ConfigException(key, p + " is empty");
+      }
+      return Secret.of(s);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(key, p + " does not exist");
+    } catch (FileSystemException e) {
+      throw new ConfigException(key, "cannot read " + FileErrors.describe(e));
+    } catch (IOException e) {
+      throw new ConfigException(key, "cannot read " + p + ": " + e.getClass().getSimpleName());
+    }
+  }
+}
