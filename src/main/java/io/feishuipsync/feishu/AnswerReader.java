@@ -104,7 +104,7 @@ final class AnswerReader {
     }
   }
 
-  /** The answer is larger than {@code feishu.max_response_bytes}. */
+  /** The answer is larger than the cap (1 MiB: a page of 50 entries is a few KB). */
   static final class ResponseTooLarge extends IOException {
     ResponseTooLarge(long max) {
       super("the answer is larger than " + max + " bytes");
