@@ -63,15 +63,26 @@ class CliFirstMinutesTest {
     return new Command(env, List.copyOf(words.subList(3, words.size())));
   }
 
-  @Test
-  void readmeFirstCommandPrintsTheListAndExits0() throws IOException {
-    Command c = readmeFirstCommand();
+  /**
+   * The environment the README's first command runs with here: its own credentials (the fake accepts them), a
+   * home of the test's, and only the base URL changed; {@code labRange} lets the fake's documentation addresses
+   * through as a lab would, or null to exempt nothing.
+   */
+  Map<String, String> readmeEnv(Command c, String labRange) {
     feishu.appId(c.env().get("FEISHU_APP_ID")).secret(c.env().get("FEISHU_APP_SECRET"));
     Map<String, String> env = new HashMap<>(c.env());
     env.put("HOME", home.toString());
-    // Only the base URL changes, and the fake's documentation addresses are let through as a lab would.
     env.put("FEISHU_BASE_URL", feishu.baseUrl().toString());
-    env.put("FEISHU_IPSYNC_ALLOW_SPECIAL", "198.51.100.0/24");
+    if (labRange != null) {
+      env.put("FEISHU_IPSYNC_ALLOW_SPECIAL", labRange);
+    }
+    return env;
+  }
+
+  @Test
+  void readmeFirstCommandPrintsTheListAndExits0() throws IOException {
+    Command c = readmeFirstCommand();
+    Map<String, String> env = readmeEnv(c, "198.51.100.0/24");
 
     CliRunner.Result r = CliRunner.run(env, c.args());
 
@@ -92,10 +103,7 @@ class CliFirstMinutesTest {
   @Test
   void quickstartRefusesSpecialAddressesUnlessTheLabRangeIsSet() throws IOException {
     Command c = readmeFirstCommand();
-    feishu.appId(c.env().get("FEISHU_APP_ID")).secret(c.env().get("FEISHU_APP_SECRET"));
-    Map<String, String> env = new HashMap<>(c.env());
-    env.put("HOME", home.toString());
-    env.put("FEISHU_BASE_URL", feishu.baseUrl().toString());
+    Map<String, String> env = readmeEnv(c, null);
 
     CliRunner.Result r = CliRunner.run(env, c.args());
 
@@ -105,11 +113,7 @@ class CliFirstMinutesTest {
   @Test
   void dryRunJsonKeepsTheWholeList() throws IOException {
     Command c = readmeFirstCommand();
-    feishu.appId(c.env().get("FEISHU_APP_ID")).secret(c.env().get("FEISHU_APP_SECRET"));
-    Map<String, String> env = new HashMap<>(c.env());
-    env.put("HOME", home.toString());
-    env.put("FEISHU_BASE_URL", feishu.baseUrl().toString());
-    env.put("FEISHU_IPSYNC_ALLOW_SPECIAL", "198.51.100.0/24");
+    Map<String, String> env = readmeEnv(c, "198.51.100.0/24");
     List<String> args = new ArrayList<>(c.args());
     args.addAll(List.of("--output", "json"));
 
