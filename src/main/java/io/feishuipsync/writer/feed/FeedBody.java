@@ -32,6 +32,11 @@ record FeedBody(SortedSet<IpRange> entries, byte[] body, String etag, Instant la
         now.truncatedTo(ChronoUnit.SECONDS));
   }
 
+  /** The body as text, for tests and logs. */
+  String bodyText() {
+    return new String(body, StandardCharsets.US_ASCII);
+  }
+
   private static String etag(byte[] body) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(body);

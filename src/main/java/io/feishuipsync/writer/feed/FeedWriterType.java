@@ -50,7 +50,7 @@ public final class FeedWriterType {
   private static InetSocketAddress listen(String text) {
     Matcher hp = HOST_PORT.matcher(text);
     int port = hp.matches() ? Integer.parseInt(hp.group(3)) : -1;
-    if (port < 1 || port > 65535) {
+    if (port < 0 || port > 65535) {
       throw new ConfigException("listen", "'" + text + "' is not host:port, e.g. 127.0.0.1:9465");
     }
     String host = hp.group(1) != null ? hp.group(1) : hp.group(2);
