@@ -4,6 +4,7 @@ import io.feishuipsync.writer.WriterRegistry;
 import io.feishuipsync.writer.aws.PrefixListWriterType;
 import io.feishuipsync.writer.aws.SecurityGroupWriterType;
 import io.feishuipsync.writer.dryrun.DryRunWriterType;
+import io.feishuipsync.writer.feed.FeedWriterType;
 import io.feishuipsync.writer.file.FileWriterType;
 import io.feishuipsync.writer.iptables.IptablesWriterType;
 import io.feishuipsync.writer.nftables.NftablesWriterType;
@@ -19,7 +20,8 @@ public final class WriterTypes {
       NftablesWriterType.TYPE,
       IptablesWriterType.TYPE,
       SecurityGroupWriterType.TYPE,
-      PrefixListWriterType.TYPE));
+      PrefixListWriterType.TYPE,
+      FeedWriterType.TYPE));
 
   private WriterTypes() {}
 }

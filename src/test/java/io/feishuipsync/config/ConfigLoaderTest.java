@@ -177,7 +177,7 @@ class ConfigLoaderTest {
   void writerTypeMustBeKnown() {
     ConfigException e = error(MINIMAL.replace("type: dryrun", "type: pf"));
     assertEquals("writers[0].type", e.key());
-    assertTrue(e.getMessage().contains("dryrun, file"), e.getMessage());
+    assertTrue(e.getMessage().contains(" dryrun,") && e.getMessage().contains(" file,"), e.getMessage());
   }
 
   @Test
