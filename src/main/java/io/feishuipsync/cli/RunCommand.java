@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config config = root.loadConfig();
     Logging.configure(config.logging().format(), root.verbose ? "debug" : config.logging().level(), true);
-    try (Wiring w = new Wiring(config); StateLock lock = StateLock.acquire(w.store);
+    try (Wiring w = new Wiring(config, true); StateLock lock = StateLock.acquire(w.store);
         MetricsServer metrics = config.metrics().listen() == null ? null
             : new MetricsServer(config.metrics().listen(), w.metrics)) {
       if (metrics != null) {

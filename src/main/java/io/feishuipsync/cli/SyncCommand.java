@@ -43,7 +43,7 @@ final class SyncCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config config = root.loadConfig();
     root.logForCommand(config);
-    try (Wiring w = new Wiring(config)) {
+    try (Wiring w = new Wiring(config, false)) {
       SyncResult result;
       if (dryRun) {
         result = w.sync(new Syncer.Options(true, force));

@@ -31,7 +31,7 @@ final class TeardownCommand implements Callable<Integer> {
           + " everyone; rerun with --yes to confirm");
       return Cli.USAGE;
     }
-    try (Wiring w = new Wiring(config); StateLock lock = StateLock.acquire(w.store)) {
+    try (Wiring w = new Wiring(config, false); StateLock lock = StateLock.acquire(w.store)) {
       int failed = 0;
       for (Writer writer : w.writers) {
         try {

@@ -13,6 +13,7 @@ import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
 import io.feishuipsync.sync.Syncer;
 import io.feishuipsync.writer.WriterContext;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -32,13 +33,16 @@ final class Wiring implements AutoCloseable {
   final SyncMetrics metrics;
   final Notifier notifier;
 
-  Wiring(Config config) {
+  /** The objects of one command; {@code serving} only for the daemon, whose writers may hold ports open. */
+  Wiring(Config config, boolean serving) {
     this.config = config;
     Clock clock = Clock.systemUTC();
     this.client = new FeishuClient(config.feishu(), Sleeper.SYSTEM, clock);
     this.store = new StateStore(config.stateDir());
+    String credentials = System.getenv("CREDENTIALS_DIRECTORY");
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
-        () -> store.loadSnapshot().entries());
+        () -> store.loadSnapshot().entries(), serving,
+        credentials == null || credentials.isBlank() ? null : Path.of(credentials));
     this.writers = config.writers().stream().map((WriterSpec s) -> s.build(ctx)).toList();
     this.syncer = new Syncer(config.validation().enforcedOn(client), store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);

@@ -34,6 +34,7 @@ public final class ConfigLoader {
   private final WriterRegistry registry;
   private final ConfigText substitution;
   private final Secrets secrets;
+  private final Function<String, String> env;
 
   /** A loader accepting the writer types of {@code registry}, reading the process environment. */
   public ConfigLoader(WriterRegistry registry) {
@@ -45,6 +46,7 @@ public final class ConfigLoader {
     this.registry = registry;
     this.substitution = new ConfigText(env);
     this.secrets = new Secrets(env);
+    this.env = env;
   }
 
   /** Shared mapper for writer settings (snake_case, unknown keys refused). */
@@ -125,7 +127,10 @@ public final class ConfigLoader {
     CommandRunner refuse = (argv, stdin, timeout) -> {
       throw new IllegalStateException("validation runs no commands");
     };
-    WriterContext probe = new WriterContext(refuse, stateDir, TreeSet::new);
+    // Building a writer validates it; a probe never serves, so a port in use is found by check(), not here.
+    String credentials = env.apply("CREDENTIALS_DIRECTORY");
+    WriterContext probe = new WriterContext(refuse, stateDir, TreeSet::new, false,
+        credentials == null || credentials.isBlank() ? null : Path.of(credentials));
     for (int i = 0; i < nodes.size(); i++) {
       String key = "writers[" + i + "]";
       JsonNode node = nodes.get(i);

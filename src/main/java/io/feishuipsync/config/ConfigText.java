@@ -12,17 +12,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.feishuipsync.core.ConfigException;
-import io.feishuipsync.state.DirectoryTrust;
-import io.feishuipsync.state.SafeFiles;
+import io.feishuipsync.state.SecretFiles;
 import java.io.IOException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,21 +43,9 @@ final class ConfigText {
     this.env = env;
   }
 
-  /**
-   * Reads a file the operator named (the config, a secret). In a directory another account may write, a link
-   * there is not followed: it could lead a run as root to any file, a secret one sent to Feishu as the secret.
-   * Elsewhere links are followed, as mounted secrets and configuration management use them.
-   */
+  /** Reads a file the operator named, as {@link SecretFiles#readGiven} does. */
   static byte[] readGiven(Path p) throws IOException {
-    Path parent = p.toAbsolutePath().getParent();
-    Optional<String> shared = parent == null ? Optional.empty() : DirectoryTrust.forProcess(null).problem(parent);
-    if (shared.isEmpty()) {
-      return Files.readAllBytes(p);
-    }
-    if (Files.isSymbolicLink(p)) {
-      throw new FileSystemException(p.toString(), null, "is a symbolic link, not followed: " + shared.get());
-    }
-    return SafeFiles.read(p);
+    return SecretFiles.readGiven(p);
   }
 
   /** The YAML tree of {@code text}, not yet substituted; a syntax error names its line. */

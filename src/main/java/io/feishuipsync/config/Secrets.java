@@ -3,25 +3,19 @@ package io.feishuipsync.config;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.state.FileErrors;
+import io.feishuipsync.state.SecretFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Resolves every secret of the config in one place: a literal value, else a file, else a systemd credential in
  * {@code $CREDENTIALS_DIRECTORY}. A secret's value never appears in a message.
  */
 final class Secrets {
-
-  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
   private static final String CREDENTIAL_NAME = "app_secret";
 
@@ -92,26 +86,7 @@ final class Secrets {
     }
   }
 
-  /** Reads a secret file as {@link ConfigText#readGiven} does; a secret every account may read is worth a warning. */
   private static Secret fromFile(String key, Path p) {
-    try {
-      byte[] bytes = ConfigText.readGiven(p);
-      int mode = (Integer) Files.getAttribute(p, "unix:mode");
-      if ((mode & 0004) != 0) {
-        log.warn("{}: {} is readable by every account (mode {}); make it 0600, or 0640 with group feishu-ipsync",
-            key, p, String.format(Locale.ROOT, "%04o", mode & 07777));
-      }
-      String s = new String(bytes, StandardCharsets.UTF_8).strip();
-      if (s.isEmpty()) {
-        throw new ConfigException(key, p + " is empty");
-      }
-      return Secret.of(s);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(key, p + " does not exist");
-    } catch (FileSystemException e) {
-      throw new ConfigException(key, "cannot read " + FileErrors.describe(e));
-    } catch (IOException e) {
-      throw new ConfigException(key, "cannot read " + p + ": " + e.getClass().getSimpleName());
-    }
+    return SecretFiles.secret(key, p);
   }
 }

@@ -51,7 +51,7 @@ class CliSecretFileTest {
     CliRunner.Result r = checkConfig(secret);
     assertEquals(0, r.exit(), r.toString());
     assertEquals(1, r.log().lines().count(), r.log());
-    assertTrue(r.log().contains("WARN  ConfigLoader: feishu.app_secret_file: " + secret + " is readable by every"
+    assertTrue(r.log().contains("WARN  SecretFiles: feishu.app_secret_file: " + secret + " is readable by every"
         + " account (mode 0644); make it 0600, or 0640 with group feishu-ipsync"), r.log());
     assertFalse((r.out() + r.err() + r.log()).contains(SECRET));
 

@@ -22,9 +22,18 @@ public final class WriterFixtures {
     return create(WriterTypes.ALL.find(type).orElseThrow(), yaml, runner);
   }
 
-  private static <C> Writer create(WriterType<C> t, String yaml, CommandRunner runner) throws Exception {
+  /** A writer of registered {@code type} from the YAML of its settings, built in {@code context}. */
+  public static Writer writerIn(String type, String yaml, WriterContext context) throws Exception {
+    return create(WriterTypes.ALL.find(type).orElseThrow(), yaml, context);
+  }
+
+  private static Writer create(WriterType<?> t, String yaml, CommandRunner runner) throws Exception {
+    return create(t, yaml, new WriterContext(runner, Path.of("/tmp"), TreeSet::new));
+  }
+
+  private static <C> Writer create(WriterType<C> t, String yaml, WriterContext context) throws Exception {
     C settings = ConfigLoader.mapper().treeToValue(ConfigLoader.mapper().readTree(yaml), t.settingsClass());
-    return t.create(settings, new WriterContext(runner, Path.of("/tmp"), TreeSet::new));
+    return t.create(settings, context);
   }
 
   /** What one sync does to one writer: check, read back, apply when the target differs. */

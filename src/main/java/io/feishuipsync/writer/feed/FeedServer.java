@@ -2,23 +2,30 @@ package io.feishuipsync.writer.feed;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.feishuipsync.core.Secret;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP side of a feed: {@code GET}/{@code HEAD} on one path, answered from whatever {@link FeedBody} the
- * supplier holds at that moment (read once per request), with {@code ETag} and {@code Last-Modified} validators.
+ * supplier holds at that moment (read once per request), with {@code ETag} and {@code Last-Modified} validators;
+ * over TLS and behind basic authentication when configured.
  */
 final class FeedServer implements AutoCloseable {
 
@@ -28,17 +35,34 @@ final class FeedServer implements AutoCloseable {
   private final ExecutorService executor;
   private final String path;
   private final Supplier<FeedBody> current;
+  private final byte[] authorization;
 
-  private FeedServer(HttpServer server, ExecutorService executor, String path, Supplier<FeedBody> current) {
+  private FeedServer(HttpServer server, ExecutorService executor, String path, Supplier<FeedBody> current,
+      byte[] authorization) {
     this.server = server;
     this.executor = executor;
     this.path = path;
     this.current = current;
+    this.authorization = authorization;
   }
 
-  /** Binds {@code address} and starts serving; throws when the address cannot be bound. */
-  static FeedServer start(InetSocketAddress address, String path, Supplier<FeedBody> current) throws IOException {
-    HttpServer server = HttpServer.create(address, 0);
+  /** Who may read the feed: one user and password, sent with HTTP basic authentication. */
+  record Credentials(String username, Secret password) {}
+
+  /**
+   * Binds {@code address} and starts serving, over TLS when {@code tls} is not null and only to a client that sends
+   * {@code credentials} when they are not null; throws when the address cannot be bound.
+   */
+  static FeedServer start(InetSocketAddress address, String path, Supplier<FeedBody> current, SSLContext tls,
+      Credentials credentials) throws IOException {
+    HttpServer server;
+    if (tls == null) {
+      server = HttpServer.create(address, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
     // A few threads, so one slow firewall cannot hold up the others; daemon threads never keep the process alive.
     ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "feed");
@@ -46,7 +70,10 @@ final class FeedServer implements AutoCloseable {
       return t;
     });
     server.setExecutor(executor);
-    FeedServer feed = new FeedServer(server, executor, path, current);
+    byte[] authorization = credentials == null ? null : ("Basic " + Base64.getEncoder().encodeToString(
+        (credentials.username() + ":" + credentials.password().reveal()).getBytes(StandardCharsets.UTF_8)))
+        .getBytes(StandardCharsets.UTF_8);
+    FeedServer feed = new FeedServer(server, executor, path, current, authorization);
     server.createContext("/", ex -> {
       try (ex) {
         feed.handle(ex);
@@ -63,6 +90,11 @@ final class FeedServer implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     ex.getRequestBody().close();
+    if (!authorized(ex)) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"feishu-ipsync\", charset=\"UTF-8\"");
+      send(ex, 401, "authentication required\n");
+      return;
+    }
     if (!path.equals(ex.getRequestURI().getRawPath())) {
       send(ex, 404, "not found\n");
       return;
@@ -98,6 +130,15 @@ final class FeedServer implements AutoCloseable {
     try (OutputStream out = ex.getResponseBody()) {
       out.write(feed.body());
     }
+  }
+
+  /** True without configured credentials, else when the request carries them (compared in constant time). */
+  private boolean authorized(HttpExchange ex) {
+    if (authorization == null) {
+      return true;
+    }
+    String given = ex.getRequestHeaders().getFirst("Authorization");
+    return given != null && MessageDigest.isEqual(authorization, given.strip().getBytes(StandardCharsets.UTF_8));
   }
 
   /** RFC 9110: {@code If-None-Match} decides when present; {@code If-Modified-Since} only without it. */

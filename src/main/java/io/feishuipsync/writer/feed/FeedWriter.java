@@ -11,31 +11,41 @@ import java.time.Clock;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves the applied list over HTTP. The list lives in memory as one immutable {@link FeedBody}; {@link #apply}
  * builds the new one whole and swaps it in with one write, so every client gets the old list or the new one.
- * The server starts at the first {@link #check} (a port in use fails the check, before any writer changes
- * anything) and serves the last successful sync's list until the first apply.
+ * In the daemon the server starts at the first {@link #check} (a port in use fails the check, before any writer
+ * changes anything) and serves the last successful sync's list until the first apply. Elsewhere (a one-shot
+ * {@code sync}, a dry run beside the daemon) it never takes the port: it holds the list for the snapshot, and the
+ * daemon serves it.
  */
 final class FeedWriter implements Writer, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FeedWriter.class);
 
-  private final InetSocketAddress listen;
-  private final String path;
+  /**
+   * Where and how the list is served.
+   *
+   * @param tls null for plain HTTP
+   * @param credentials null when anyone who reaches {@code listen} may read
+   * @param enabled false outside the daemon: nothing is served then
+   */
+  record Serving(InetSocketAddress listen, String path, SSLContext tls, FeedServer.Credentials credentials,
+      boolean enabled) {}
+
+  private final Serving serving;
   private final FeedFamily family;
   private final Supplier<SortedSet<IpRange>> lastApplied;
   private final Clock clock;
   private volatile FeedBody current;
   private FeedServer server;
 
-  FeedWriter(InetSocketAddress listen, String path, FeedFamily family, Supplier<SortedSet<IpRange>> lastApplied,
-      Clock clock) {
-    this.listen = listen;
-    this.path = path;
+  FeedWriter(Serving serving, FeedFamily family, Supplier<SortedSet<IpRange>> lastApplied, Clock clock) {
+    this.serving = serving;
     this.family = family;
     this.lastApplied = lastApplied;
     this.clock = clock;
@@ -43,7 +53,7 @@ final class FeedWriter implements Writer, AutoCloseable {
 
   @Override
   public String name() {
-    return "feed:" + hostPort(listen) + path;
+    return "feed:" + hostPort(serving.listen()) + serving.path();
   }
 
   @Override
@@ -59,21 +69,28 @@ final class FeedWriter implements Writer, AutoCloseable {
 
   @Override
   public synchronized void check() throws WriterException {
-    if (server != null) {
+    if (server != null || (!serving.enabled() && current != null)) {
       return;
     }
     SortedSet<IpRange> last = scope(lastApplied.get());
     if (!last.isEmpty()) {
       current = FeedBody.of(last, clock.instant());
     }
+    if (!serving.enabled()) {
+      return;
+    }
     try {
-      server = FeedServer.start(listen, path, () -> current);
+      server = FeedServer.start(serving.listen(), serving.path(), () -> current, serving.tls(),
+          serving.credentials());
     } catch (IOException e) {
       current = null;
-      throw new WriterException(name(), "cannot serve on " + hostPort(listen) + " (listen): " + e.getMessage()
-          + "; another process may hold the port, or the address is not on this host; choose another listen");
+      throw new WriterException(name(), "cannot serve on " + hostPort(serving.listen()) + " (listen): "
+          + e.getMessage() + "; another process may hold the port, or the address is not on this host;"
+          + " choose another listen");
     }
-    log.info("{}: serving {} entries at http://{}{}", name(), last.size(), hostPort(address()), path);
+    log.info("{}: serving {} entries at {}://{}{}{}", name(), last.size(), serving.tls() == null ? "http" : "https",
+        hostPort(address()), serving.path(), serving.credentials() == null ? "" : " to user "
+        + serving.credentials().username());
   }
 
   @Override
@@ -86,6 +103,10 @@ final class FeedWriter implements Writer, AutoCloseable {
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
     check();
     current = FeedBody.of(scope(desired), clock.instant());
+    if (!serving.enabled()) {
+      log.info("{}: the daemon (feishu-ipsync run) serves the feed; this sync records the list it will serve",
+          name());
+    }
   }
 
   /** Where the server listens (the real port when 0 was configured); only after {@link #check}. */

@@ -1,14 +1,18 @@
 package io.feishuipsync.writer.feed;
 
 import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.writer.WriterContext;
+import io.feishuipsync.writer.WriterSecrets;
 import io.feishuipsync.writer.WriterType;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /** {@code type: feed}: the applied list served over HTTP for network firewalls (Palo Alto EDL, FortiGate feeds). */
 public final class FeedWriterType {
@@ -22,8 +26,16 @@ public final class FeedWriterType {
    * @param listen {@code host:port} to serve on (default {@code 127.0.0.1:9465})
    * @param path the one URL path that serves the list (default {@code /feishu-ipsync.txt})
    * @param family {@code ipv4}, {@code ipv6} or {@code both} (default)
+   * @param username with a password: the one user HTTP basic authentication admits
+   * @param password its password, best as {@code ${ENV}}
+   * @param passwordFile a file holding it instead (or the systemd credential {@code feed_password})
+   * @param tlsCert PEM certificate chain to serve HTTPS with (with {@code tls_key})
+   * @param tlsKey its PEM (PKCS#8, unencrypted) private key
    */
-  public record Settings(String listen, String path, String family) {}
+  public record Settings(String listen, String path, String family, String username, String password,
+      String passwordFile, String tlsCert, String tlsKey) {}
+
+  private static final String CREDENTIAL = "feed_password";
 
   private static final Pattern HOST_PORT =
       Pattern.compile("(?:\\[([0-9a-fA-F:]+)]|([0-9.]+|localhost)):([0-9]{1,5})");
@@ -44,7 +56,42 @@ public final class FeedWriterType {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("family", "'" + s.family() + "' is not one of: ipv4, ipv6, both");
     }
-    return new FeedWriter(listen, path, family, context.lastApplied(), Clock.systemUTC());
+    SSLContext tls = tls(s);
+    FeedServer.Credentials credentials = credentials(s, context, listen, tls != null);
+    return new FeedWriter(new FeedWriter.Serving(listen, path, tls, credentials, context.serving()), family,
+        context.lastApplied(), Clock.systemUTC());
+  }
+
+  private static SSLContext tls(Settings s) {
+    if ((s.tlsCert() == null) != (s.tlsKey() == null)) {
+      throw new ConfigException("tls_cert", "set both tls_cert and tls_key, or neither");
+    }
+    return s.tlsCert() == null ? null : FeedTls.load(Path.of(s.tlsCert()), Path.of(s.tlsKey()));
+  }
+
+  private static FeedServer.Credentials credentials(Settings s, WriterContext context, InetSocketAddress listen,
+      boolean tls) {
+    Secret password = WriterSecrets.find(context, "password", s.password(), s.passwordFile(), CREDENTIAL);
+    if (s.username() == null) {
+      if (s.password() != null || s.passwordFile() != null) {
+        throw new ConfigException("username", "missing; a password needs the username it belongs to");
+      }
+      return null;
+    }
+    if (s.username().isEmpty() || s.username().contains(":")
+        || !s.username().chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new ConfigException("username", "must be printable ASCII without spaces or ':'");
+    }
+    if (password == null) {
+      throw new ConfigException("password", "missing; set password (e.g. ${FEED_PASSWORD}), password_file, or a"
+          + " systemd credential named " + CREDENTIAL);
+    }
+    // Basic authentication sends the password readable by anyone on the path: only over TLS or on loopback.
+    if (!tls && !listen.getAddress().isLoopbackAddress()) {
+      throw new ConfigException("username", "a password over plain HTTP on " + listen.getAddress().getHostAddress()
+          + " would cross the network readable; set tls_cert and tls_key, or listen on 127.0.0.1");
+    }
+    return new FeedServer.Credentials(s.username(), password);
   }
 
   private static InetSocketAddress listen(String text) {

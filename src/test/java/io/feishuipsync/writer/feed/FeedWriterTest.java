@@ -92,8 +92,8 @@ class FeedWriterTest {
 
   @Test
   void startsWithTheLastSuccessfulSyncsList() throws Exception {
-    feed = new FeedWriter(new java.net.InetSocketAddress("127.0.0.1", 0), "/f.txt", FeedFamily.BOTH,
-        () -> ips("203.0.113.7"), Clock.systemUTC());
+    feed = new FeedWriter(new FeedWriter.Serving(new java.net.InetSocketAddress("127.0.0.1", 0), "/f.txt", null,
+        null, true), FeedFamily.BOTH, () -> ips("203.0.113.7"), Clock.systemUTC());
     feed.check();
     assertEquals("203.0.113.7/32\n", get("/f.txt").body());
     assertEquals(ips("203.0.113.7"), feed.read().entries());
