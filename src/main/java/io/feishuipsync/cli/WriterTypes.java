@@ -1,6 +1,7 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.writer.WriterRegistry;
+import io.feishuipsync.writer.aliyun.AliyunSecurityGroupWriterType;
 import io.feishuipsync.writer.aws.PrefixListWriterType;
 import io.feishuipsync.writer.aws.SecurityGroupWriterType;
 import io.feishuipsync.writer.dryrun.DryRunWriterType;
@@ -21,6 +22,7 @@ public final class WriterTypes {
       IptablesWriterType.TYPE,
       SecurityGroupWriterType.TYPE,
       PrefixListWriterType.TYPE,
+      AliyunSecurityGroupWriterType.TYPE,
       FeedWriterType.TYPE));
 
   private WriterTypes() {}
