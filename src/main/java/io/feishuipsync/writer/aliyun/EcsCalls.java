@@ -55,14 +55,24 @@ final class EcsCalls {
       } catch (WriterException e) {
         throw e;
       } catch (TeaUnretryableException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        throw new WriterException(writer, operation + " failed: " + cause.getClass().getSimpleName() + ": "
-            + Sanitize.text(cause.getMessage()) + " (check the region, endpoint and network)", e);
+        throw new WriterException(writer, operation + " failed: " + Sanitize.text(network(e))
+            + "; check the region, endpoint and network", e);
       } catch (Exception e) {
         throw new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
             + " (check the region, endpoint, network and credentials)", e);
       }
     }
+  }
+
+  /** What went wrong on the way, e.g. {@code Failed to connect to /127.0.0.1:9 (Connection refused)}. */
+  private static String network(Exception e) {
+    Throwable top = e.getCause() == null ? e : e.getCause();
+    Throwable root = top;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String said = top.getMessage() == null ? top.getClass().getSimpleName() : top.getMessage();
+    return root != top && root.getMessage() != null ? said + " (" + root.getMessage() + ")" : said;
   }
 
   static String code(TeaException e) {
