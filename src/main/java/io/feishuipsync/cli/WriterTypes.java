@@ -1,6 +1,7 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.writer.WriterRegistry;
+import io.feishuipsync.writer.aliyun.AliyunPrefixListWriterType;
 import io.feishuipsync.writer.aliyun.AliyunSecurityGroupWriterType;
 import io.feishuipsync.writer.aws.PrefixListWriterType;
 import io.feishuipsync.writer.aws.SecurityGroupWriterType;
@@ -23,6 +24,7 @@ public final class WriterTypes {
       SecurityGroupWriterType.TYPE,
       PrefixListWriterType.TYPE,
       AliyunSecurityGroupWriterType.TYPE,
+      AliyunPrefixListWriterType.TYPE,
       FeedWriterType.TYPE));
 
   private WriterTypes() {}

@@ -48,6 +48,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>AuthorizeSecurityGroup adds up to 100 rules atomically, refusing a duplicate rule and anything beyond the
  *       group's rule quota (both directions and families counted together) with nothing added;
  *       RevokeSecurityGroup removes rules by id atomically and refuses an unknown id;</li>
+ *   <li>it keeps prefix lists (family, MaxEntries, entries) and applies a ModifyPrefixList whole or refuses it
+ *       (an entry added twice or removed while absent, the other family, more than MaxEntries);</li>
  *   <li>on demand it answers throttling or any other error code, refuses an action as RAM would
  *       ({@code Forbidden.RAM}), or runs a step just before an action (another client changing the group).</li>
  * </ul>
@@ -78,6 +80,7 @@ final class FakeEcs implements AutoCloseable {
   private final HttpServer server;
   final Map<String, List<Rule>> groups = new LinkedHashMap<>();
   final Map<String, Integer> quota = new HashMap<>();
+  final Map<String, PrefixList> lists = new LinkedHashMap<>();
   final List<String> mutations = new ArrayList<>();
   final List<String> rejected = new ArrayList<>();
   /** Each call accepted, as {@code Action} or {@code Action NextToken}. */
@@ -193,6 +196,12 @@ final class FakeEcs implements AutoCloseable {
       Deque<Runnable> b = before.get(action);
       if (b != null && !b.isEmpty()) {
         b.poll().run();
+      }
+      if (action.endsWith("PrefixList") || action.equals("DescribePrefixListAttributes")) {
+        Map<String, Object> out = prefixList(action, params);
+        calls.add(action);
+        out.put("RequestId", requestId);
+        return new Answer(200, out);
       }
       List<Rule> rules = groups.get(params.get("SecurityGroupId"));
       if (rules == null) {
@@ -399,6 +408,68 @@ final class FakeEcs implements AutoCloseable {
       mutations.add("revoke " + (r.v4() != null ? r.v4() : r.v6()) + " " + r.portRange());
     }
     return new LinkedHashMap<>();
+  }
+
+  /** A prefix list: its family ({@code IPv4} or {@code IPv6}), its room, its entries (CIDR to description). */
+  record PrefixList(String family, int maxEntries, Map<String, String> entries) {}
+
+  synchronized String addPrefixList(String id, String family, int maxEntries) {
+    lists.put(id, new PrefixList(family, maxEntries, new LinkedHashMap<>()));
+    return id;
+  }
+
+  synchronized Map<String, String> entries(String list) {
+    return Map.copyOf(lists.get(list).entries());
+  }
+
+  /**
+   * DescribePrefixListAttributes and ModifyPrefixList: a modification is applied whole or not at all, and refused
+   * when it adds an entry that is there, removes one that is not, mixes families, or leaves more than MaxEntries.
+   */
+  private Map<String, Object> prefixList(String action, Map<String, String> params) {
+    PrefixList list = lists.get(params.get("PrefixListId"));
+    if (list == null) {
+      throw new Refusal(404, "InvalidPrefixListId.NotFound", "The specified prefix list was not found.");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (action.equals("DescribePrefixListAttributes")) {
+      List<Map<String, Object>> entries = new ArrayList<>();
+      list.entries().forEach((c, d) -> entries.add(Map.of("Cidr", c, "Description", d)));
+      out.put("PrefixListId", params.get("PrefixListId"));
+      out.put("AddressFamily", list.family());
+      out.put("MaxEntries", list.maxEntries());
+      out.put("Entries", Map.of("Entry", entries));
+      return out;
+    }
+    if (!action.equals("ModifyPrefixList")) {
+      throw new Refusal(404, "InvalidAction.NotFound", "Specified api is not found.");
+    }
+    Map<String, String> next = new LinkedHashMap<>(list.entries());
+    List<String> log = new ArrayList<>();
+    for (int i = 1; params.containsKey("RemoveEntry." + i + ".Cidr"); i++) {
+      String c = params.get("RemoveEntry." + i + ".Cidr");
+      if (next.remove(c) == null) {
+        throw new Refusal(400, "InvalidParam.RemoveEntry.NotExist", "The entry " + c + " does not exist.");
+      }
+      log.add("remove " + c);
+    }
+    for (int i = 1; params.containsKey("AddEntry." + i + ".Cidr"); i++) {
+      String c = params.get("AddEntry." + i + ".Cidr");
+      if (c.contains(":") != list.family().equals("IPv6")) {
+        throw new Refusal(400, "InvalidParam.AddressFamily", c + " is not of the list's family.");
+      }
+      if (next.put(c, params.getOrDefault("AddEntry." + i + ".Description", "")) != null) {
+        throw new Refusal(400, "InvalidParam.AddEntry.Duplicate", "The entry " + c + " already exists.");
+      }
+      log.add("add " + c);
+    }
+    if (next.size() > list.maxEntries()) {
+      throw new Refusal(400, "QuotaExceed.PrefixListEntries", "The number of entries exceeds MaxEntries.");
+    }
+    list.entries().clear();
+    list.entries().putAll(next);
+    mutations.add(String.join(", ", log));
+    return out;
   }
 
   private static TreeMap<String, String> decode(String raw) {
