@@ -34,7 +34,7 @@ class ArchitectureTest {
       Set.of("notify", "metrics"),          // report a run
       Set.of("config"),                     // reads and checks the file into typed settings
       Set.of("sync"),                       // one run: fetch, plan, apply, record
-      Set.of("feishu", "writer.aws", "writer.dryrun", "writer.feed", "writer.file", "writer.iptables",
+      Set.of("feishu", "writer.aliyun", "writer.aws", "writer.dryrun", "writer.feed", "writer.file", "writer.iptables",
           "writer.nftables"),
       Set.of("writer"),                     // what the writer types share: WriterType, WriterContext, ports, names
       Set.of("state"),                      // snapshot, history, status, lock, atomic files

@@ -1,6 +1,8 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.writer.WriterRegistry;
+import io.feishuipsync.writer.aliyun.AliyunPrefixListWriterType;
+import io.feishuipsync.writer.aliyun.AliyunSecurityGroupWriterType;
 import io.feishuipsync.writer.aws.PrefixListWriterType;
 import io.feishuipsync.writer.aws.SecurityGroupWriterType;
 import io.feishuipsync.writer.dryrun.DryRunWriterType;
@@ -21,6 +23,8 @@ public final class WriterTypes {
       IptablesWriterType.TYPE,
       SecurityGroupWriterType.TYPE,
       PrefixListWriterType.TYPE,
+      AliyunSecurityGroupWriterType.TYPE,
+      AliyunPrefixListWriterType.TYPE,
       FeedWriterType.TYPE));
 
   private WriterTypes() {}

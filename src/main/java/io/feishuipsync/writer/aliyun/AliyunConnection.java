@@ -1,0 +1,120 @@
+package io.feishuipsync.writer.aliyun;
+
+import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Secret;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * Where and as whom the writer calls ECS: region, optional endpoint (a VPC endpoint; tests), and an AccessKey pair
+ * from config, or else the credentials SDK's default chain (environment, credentials file, ECS instance RAM role).
+ *
+ * @param protocol {@code https}, or {@code http} only when an endpoint says so (tests)
+ * @param endpoint host and optional port, or null for the region's public endpoint
+ */
+record AliyunConnection(String region, String protocol, String endpoint, String accessKeyId, Secret accessKeySecret) {
+
+  /** The systemd credential that may hold the AccessKey secret. */
+  static final String CREDENTIAL = "aliyun_access_key_secret";
+
+  private static final int MAX_SECRET_FILE = 4096;
+
+  /** Validates the connection keys; throws {@link ConfigException} naming the key. {@code env} reads variables. */
+  static AliyunConnection of(String region, String endpoint, String accessKeyId, String accessKeySecret,
+      String accessKeySecretFile, Function<String, String> env) {
+    if (region == null || !region.matches("[a-z]{2,3}(-[a-z0-9]+){1,3}") || region.length() > 40) {
+      throw new ConfigException("region", region == null ? "missing, e.g. cn-hangzhou"
+          : "'" + region.replaceAll("\\p{Cntrl}", "?") + "' is not an Alibaba Cloud region like cn-hangzhou");
+    }
+    String protocol = "https";
+    String host = null;
+    if (endpoint != null) {
+      String url = endpoint.contains("://") ? endpoint : "https://" + endpoint;
+      try {
+        URI uri = new URI(url);
+        if (uri.getHost() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+            || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))
+            || uri.getQuery() != null || uri.getUserInfo() != null) {
+          throw new URISyntaxException(url, "expected [http(s)://]host[:port]");
+        }
+        protocol = uri.getScheme();
+        host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+      } catch (URISyntaxException e) {
+        throw new ConfigException("endpoint", "'" + endpoint.replaceAll("\\p{Cntrl}", "?")
+            + "' is not a host or an http(s)://host[:port] URL");
+      }
+    }
+    boolean literal = accessKeySecret != null && !accessKeySecret.isBlank();
+    if (literal && accessKeySecretFile != null) {
+      throw new ConfigException("access_key_secret", "set either access_key_secret or access_key_secret_file");
+    }
+    if (accessKeyId == null) {
+      if (literal || accessKeySecretFile != null) {
+        throw new ConfigException("access_key_id", "missing; an AccessKey secret needs its id");
+      }
+      return new AliyunConnection(region, protocol, host, null, null);
+    }
+    if (!accessKeyId.matches("[A-Za-z0-9]{12,64}")) {
+      throw new ConfigException("access_key_id", "is not an Alibaba Cloud AccessKey id");
+    }
+    Secret secret = literal ? Secret.of(accessKeySecret.strip())
+        : accessKeySecretFile != null ? fromFile("access_key_secret_file", Path.of(accessKeySecretFile))
+        : fromCredential(env);
+    return new AliyunConnection(region, protocol, host, accessKeyId, secret);
+  }
+
+  private static Secret fromCredential(Function<String, String> env) {
+    String dir = env.apply("CREDENTIALS_DIRECTORY");
+    if (dir != null && !dir.isBlank() && Files.exists(Path.of(dir, CREDENTIAL))) {
+      return fromFile("$CREDENTIALS_DIRECTORY/" + CREDENTIAL, Path.of(dir, CREDENTIAL));
+    }
+    throw new ConfigException("access_key_secret", "missing; set access_key_secret (e.g. ${ALIYUN_ACCESS_KEY_SECRET}),"
+        + " access_key_secret_file, or a systemd credential named " + CREDENTIAL);
+  }
+
+  /** A secret file, size-capped before reading; the message names the key, never the content. */
+  private static Secret fromFile(String key, Path file) {
+    try {
+      if (!Files.isRegularFile(file) || Files.size(file) > MAX_SECRET_FILE) {
+        throw new ConfigException(key, "is not a regular file of at most " + MAX_SECRET_FILE + " bytes");
+      }
+      String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        throw new ConfigException(key, "does not hold one AccessKey secret (printable characters, no spaces)");
+      }
+      return Secret.of(value);
+    } catch (IOException e) {
+      throw new ConfigException(key, "cannot be read: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /** A client for ECS in this region; the default chain is consulted on the first call, not here. */
+  com.aliyun.ecs20140526.Client client() throws Exception {
+    com.aliyun.teaopenapi.models.Config c = new com.aliyun.teaopenapi.models.Config()
+        .setRegionId(region)
+        .setProtocol(protocol)
+        .setConnectTimeout(10_000)
+        .setReadTimeout(30_000)
+        .setUserAgent("feishu-ipsync");
+    if (endpoint != null) {
+      c.setEndpoint(endpoint);
+    }
+    if (accessKeyId != null) {
+      c.setCredential(new com.aliyun.credentials.Client(new com.aliyun.credentials.models.Config()
+          .setType("access_key").setAccessKeyId(accessKeyId).setAccessKeySecret(accessKeySecret.reveal())));
+    } else {
+      c.setCredential(new com.aliyun.credentials.Client());
+    }
+    return new com.aliyun.ecs20140526.Client(c);
+  }
+
+  @Override
+  public String toString() {
+    return "AliyunConnection[" + region + (endpoint == null ? "" : " " + protocol + "://" + endpoint) + "]";
+  }
+}

@@ -1,0 +1,106 @@
+package io.feishuipsync.writer.aliyun;
+
+import com.aliyun.tea.TeaException;
+import com.aliyun.tea.TeaUnretryableException;
+import io.feishuipsync.core.Sanitize;
+import io.feishuipsync.core.Sleeper;
+import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.Backoff;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs ECS calls for a writer: retries throttling ({@code Throttling.*}) with backoff, and turns the service's
+ * answers into one line that says what to do (the RAM action that is missing, the group that does not exist).
+ */
+final class EcsCalls {
+
+  /** One ECS call through the SDK, which declares {@code throws Exception}. */
+  @FunctionalInterface
+  interface Call<T> {
+    T run() throws Exception;
+  }
+
+  /** The codes of a refused call: the RAM policy lacks the action, or the caller lacks the permission. */
+  private static final Set<String> REFUSED = Set.of("Forbidden.RAM", "NoPermission", "Forbidden",
+      "Forbidden.NotAuthorized", "Forbidden.Unauthorized");
+
+  /** The codes of a request the service did not accept as coming from these credentials. */
+  private static final Set<String> UNSIGNED = Set.of("SignatureDoesNotMatch", "IncompleteSignature",
+      "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive", "InvalidAccessKeyId");
+
+  private final String writer;
+  private final Sleeper sleeper;
+
+  EcsCalls(String writer, Sleeper sleeper) {
+    this.writer = writer;
+    this.sleeper = sleeper;
+  }
+
+  /**
+   * Runs {@code call}, retrying throttling; a listing of several pages is one call and starts over when a page is
+   * throttled, so nothing is counted twice.
+   */
+  <T> T call(String operation, Call<T> call) throws WriterException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.run();
+      } catch (TeaException e) {
+        String code = code(e);
+        if (isThrottling(code) && attempt < Backoff.MAX_ATTEMPTS) {
+          Backoff.pause(sleeper, attempt, writer, "ECS");
+          continue;
+        }
+        throw new WriterException(writer, describe(operation, e, code), e);
+      } catch (WriterException e) {
+        throw e;
+      } catch (TeaUnretryableException e) {
+        throw new WriterException(writer, operation + " failed: " + Sanitize.text(network(e))
+            + "; check the region, endpoint and network", e);
+      } catch (Exception e) {
+        throw new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
+            + " (check the region, endpoint, network and credentials)", e);
+      }
+    }
+  }
+
+  /** What went wrong on the way, e.g. {@code Failed to connect to /127.0.0.1:9 (Connection refused)}. */
+  private static String network(Exception e) {
+    Throwable top = e.getCause() == null ? e : e.getCause();
+    Throwable root = top;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String said = top.getMessage() == null ? top.getClass().getSimpleName() : top.getMessage();
+    return root != top && root.getMessage() != null ? said + " (" + root.getMessage() + ")" : said;
+  }
+
+  static String code(TeaException e) {
+    return e.getCode() == null ? "" : e.getCode();
+  }
+
+  static boolean isThrottling(String code) {
+    return code.equals("Throttling") || code.startsWith("Throttling.");
+  }
+
+  /** One line from the service's answer; its code, message and request id are network text, so sanitized. */
+  private static String describe(String operation, TeaException e, String rawCode) {
+    String code = Sanitize.text(rawCode, 64);
+    Map<String, Object> data = e.getData() == null ? Map.of() : e.getData();
+    Object message = data.getOrDefault("Message", e.getMessage());
+    Object requestId = data.get("RequestId");
+    String request = requestId == null ? "" : ", request id " + Sanitize.text(String.valueOf(requestId), 128);
+    if (REFUSED.contains(rawCode)) {
+      return operation + " was refused (" + code + "): the credentials need the RAM action ecs:" + operation
+          + request;
+    }
+    if (UNSIGNED.contains(rawCode)) {
+      return operation + " was not accepted (" + code + "): check access_key_id and its secret, or the"
+          + " credentials the default chain found" + request;
+    }
+    if (isThrottling(rawCode)) {
+      return operation + " is still throttled after " + Backoff.MAX_ATTEMPTS + " attempts (" + code + ")" + request;
+    }
+    return operation + " failed: " + code + ": " + Sanitize.text(String.valueOf(message)) + request;
+  }
+}
