@@ -2,13 +2,10 @@ package io.feishuipsync.writer.aliyun;
 
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
-import java.io.IOException;
+import io.feishuipsync.writer.WriterContext;
+import io.feishuipsync.writer.WriterSecrets;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.function.Function;
 
 /**
  * Where and as whom the writer calls ECS: region, optional endpoint (a VPC endpoint; tests), and an AccessKey pair
@@ -22,11 +19,9 @@ record AliyunConnection(String region, String protocol, String endpoint, String 
   /** The systemd credential that may hold the AccessKey secret. */
   static final String CREDENTIAL = "aliyun_access_key_secret";
 
-  private static final int MAX_SECRET_FILE = 4096;
-
-  /** Validates the connection keys; throws {@link ConfigException} naming the key. {@code env} reads variables. */
+  /** Validates the connection keys; throws {@link ConfigException} naming the key. */
   static AliyunConnection of(String region, String endpoint, String accessKeyId, String accessKeySecret,
-      String accessKeySecretFile, Function<String, String> env) {
+      String accessKeySecretFile, WriterContext context) {
     if (region == null || !region.matches("[a-z]{2,3}(-[a-z0-9]+){1,3}") || region.length() > 40) {
       throw new ConfigException("region", region == null ? "missing, e.g. cn-hangzhou"
           : "'" + region.replaceAll("\\p{Cntrl}", "?") + "' is not an Alibaba Cloud region like cn-hangzhou");
@@ -49,12 +44,10 @@ record AliyunConnection(String region, String protocol, String endpoint, String 
             + "' is not a host or an http(s)://host[:port] URL");
       }
     }
-    boolean literal = accessKeySecret != null && !accessKeySecret.isBlank();
-    if (literal && accessKeySecretFile != null) {
-      throw new ConfigException("access_key_secret", "set either access_key_secret or access_key_secret_file");
-    }
+    Secret secret = WriterSecrets.find(context, "access_key_secret", accessKeySecret, accessKeySecretFile,
+        CREDENTIAL);
     if (accessKeyId == null) {
-      if (literal || accessKeySecretFile != null) {
+      if (accessKeySecret != null && !accessKeySecret.isBlank() || accessKeySecretFile != null) {
         throw new ConfigException("access_key_id", "missing; an AccessKey secret needs its id");
       }
       return new AliyunConnection(region, protocol, host, null, null);
@@ -62,35 +55,15 @@ record AliyunConnection(String region, String protocol, String endpoint, String 
     if (!accessKeyId.matches("[A-Za-z0-9]{12,64}")) {
       throw new ConfigException("access_key_id", "is not an Alibaba Cloud AccessKey id");
     }
-    Secret secret = literal ? Secret.of(accessKeySecret.strip())
-        : accessKeySecretFile != null ? fromFile("access_key_secret_file", Path.of(accessKeySecretFile))
-        : fromCredential(env);
+    if (secret == null) {
+      throw new ConfigException("access_key_secret", "missing; set access_key_secret (e.g."
+          + " ${ALIYUN_ACCESS_KEY_SECRET}), access_key_secret_file, or a systemd credential named " + CREDENTIAL);
+    }
+    if (secret.reveal().chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      throw new ConfigException("access_key_secret", "does not hold one AccessKey secret (printable characters,"
+          + " no spaces)");
+    }
     return new AliyunConnection(region, protocol, host, accessKeyId, secret);
-  }
-
-  private static Secret fromCredential(Function<String, String> env) {
-    String dir = env.apply("CREDENTIALS_DIRECTORY");
-    if (dir != null && !dir.isBlank() && Files.exists(Path.of(dir, CREDENTIAL))) {
-      return fromFile("$CREDENTIALS_DIRECTORY/" + CREDENTIAL, Path.of(dir, CREDENTIAL));
-    }
-    throw new ConfigException("access_key_secret", "missing; set access_key_secret (e.g. ${ALIYUN_ACCESS_KEY_SECRET}),"
-        + " access_key_secret_file, or a systemd credential named " + CREDENTIAL);
-  }
-
-  /** A secret file, size-capped before reading; the message names the key, never the content. */
-  private static Secret fromFile(String key, Path file) {
-    try {
-      if (!Files.isRegularFile(file) || Files.size(file) > MAX_SECRET_FILE) {
-        throw new ConfigException(key, "is not a regular file of at most " + MAX_SECRET_FILE + " bytes");
-      }
-      String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-        throw new ConfigException(key, "does not hold one AccessKey secret (printable characters, no spaces)");
-      }
-      return Secret.of(value);
-    } catch (IOException e) {
-      throw new ConfigException(key, "cannot be read: " + e.getClass().getSimpleName());
-    }
   }
 
   /** A client for ECS in this region; the default chain is consulted on the first call, not here. */

@@ -26,7 +26,7 @@ public final class AliyunPrefixListWriterType {
 
   private static Writer create(Settings s, WriterContext context) {
     AliyunConnection connection = AliyunConnection.of(s.region(), s.endpoint(), s.accessKeyId(),
-        s.accessKeySecret(), s.accessKeySecretFile(), System::getenv);
+        s.accessKeySecret(), s.accessKeySecretFile(), context);
     if (s.prefixListId() == null || !s.prefixListId().matches("pl-[a-z0-9]{8,40}")) {
       throw new ConfigException("prefix_list_id", s.prefixListId() == null ? "missing, e.g. pl-bp1c4fdj9q2bxk6xxxxx"
           : "'" + s.prefixListId().replaceAll("\\p{Cntrl}", "?") + "' is not a prefix list id");

@@ -41,7 +41,7 @@ public final class AliyunSecurityGroupWriterType {
 
   private static Writer create(Settings s, WriterContext context) {
     AliyunConnection connection = AliyunConnection.of(s.region(), s.endpoint(), s.accessKeyId(),
-        s.accessKeySecret(), s.accessKeySecretFile(), System::getenv);
+        s.accessKeySecret(), s.accessKeySecretFile(), context);
     if (s.groupIds() == null || s.groupIds().isEmpty()) {
       throw new ConfigException("group_ids", "missing; list the security groups, e.g. [sg-bp67acfmxazb4ph6xxxx]");
     }

@@ -1,5 +1,6 @@
 package io.feishuipsync.writer.aliyun;
 
+import io.feishuipsync.writer.WriterContext;
 import static io.feishuipsync.core.Addresses.first;
 import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.Test;
 /** The Alibaba Cloud prefix list writer through the real ECS SDK against {@link FakeEcs}, a signature-checking fake. */
 class AliyunPrefixListWriterTest {
 
+  static final WriterContext NO_CREDENTIALS =
+      new WriterContext(null, java.nio.file.Path.of("/tmp"), java.util.TreeSet::new, false, null);
+
   static final String LIST = "pl-bp1fakelist00001";
 
   final FakeEcs ecs = AliyunSecurityGroupWriterTest.open();
@@ -35,7 +39,7 @@ class AliyunPrefixListWriterTest {
 
   Writer writer() {
     AliyunConnection c = AliyunConnection.of(FakeEcs.REGION, ecs.endpoint(), FakeEcs.ACCESS_KEY_ID,
-        FakeEcs.ACCESS_KEY_SECRET, null, Map.<String, String>of()::get);
+        FakeEcs.ACCESS_KEY_SECRET, null, NO_CREDENTIALS);
     return new EcsPrefixListWriter(FakeEcs.REGION, LIST, "feishu-ipsync", c::client, waits::add);
   }
 
@@ -91,7 +95,7 @@ class AliyunPrefixListWriterTest {
     WriterException missing = assertThrows(WriterException.class,
         () -> new EcsPrefixListWriter(FakeEcs.REGION, "pl-bp1nosuchlist001", "feishu-ipsync",
             AliyunConnection.of(FakeEcs.REGION, ecs.endpoint(), FakeEcs.ACCESS_KEY_ID, FakeEcs.ACCESS_KEY_SECRET,
-                null, Map.<String, String>of()::get)::client, waits::add).check());
+                null, NO_CREDENTIALS)::client, waits::add).check());
     assertTrue(missing.getMessage().contains("InvalidPrefixListId.NotFound"), missing.getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package io.feishuipsync.writer.aliyun;
 
+import io.feishuipsync.writer.WriterContext;
 import static io.feishuipsync.core.Addresses.first;
 import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.Test;
  */
 class AliyunSecurityGroupWriterTest {
 
+  static final WriterContext NO_CREDENTIALS =
+      new WriterContext(null, java.nio.file.Path.of("/tmp"), java.util.TreeSet::new, false, null);
+
   static final String GROUP = "sg-bp1fakegroup0001";
   static final String MARKER = "feishu-ipsync";
 
@@ -53,7 +57,7 @@ class AliyunSecurityGroupWriterTest {
     ecs.groups.putIfAbsent(GROUP, new ArrayList<>());
     ecs.quota.putIfAbsent(GROUP, 200);
     AliyunConnection c = AliyunConnection.of(FakeEcs.REGION, ecs.endpoint(), FakeEcs.ACCESS_KEY_ID, secret, null,
-        Map.<String, String>of()::get);
+        NO_CREDENTIALS);
     return new EcsSecurityGroupWriter(new EcsSecurityGroupWriter.Target(FakeEcs.REGION, List.of(GROUP), ports, "tcp",
         MARKER, maxRules), c::client, waits::add, 10);
   }

@@ -1,5 +1,6 @@
 package io.feishuipsync.writer.aliyun;
 
+import io.feishuipsync.writer.WriterContext;
 import static io.feishuipsync.core.Addresses.first;
 import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,7 +72,7 @@ class AliyunSettingsTest {
     }
     Files.writeString(dir.resolve(AliyunConnection.CREDENTIAL), "from-systemd");
     AliyunConnection c = AliyunConnection.of("cn-hangzhou", null, "LTAI5tFakeKeyId0001", null, null,
-        Map.of("CREDENTIALS_DIRECTORY", dir.toString())::get);
+        new WriterContext(null, dir, java.util.TreeSet::new, false, dir));
     assertEquals("from-systemd", c.accessKeySecret().reveal());
     assertFalse(c.toString().contains("from-systemd"));
     assertFalse(String.valueOf(c.accessKeySecret()).contains("from-systemd"));

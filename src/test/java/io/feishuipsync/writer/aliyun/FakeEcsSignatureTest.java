@@ -1,5 +1,6 @@
 package io.feishuipsync.writer.aliyun;
 
+import io.feishuipsync.writer.WriterContext;
 import static io.feishuipsync.core.Addresses.first;
 import static io.feishuipsync.writer.WriterFixtures.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.Test;
  * relay unchanged, and fail the signature check when the relay changes one parameter on the way.
  */
 class FakeEcsSignatureTest {
+
+  static final WriterContext NO_CREDENTIALS =
+      new WriterContext(null, java.nio.file.Path.of("/tmp"), java.util.TreeSet::new, false, null);
 
   static final String GROUP = "sg-bp1fakegroup0001";
   static final String OTHER = "sg-bp1fakegroup0002";
@@ -69,7 +73,7 @@ class FakeEcsSignatureTest {
 
   Writer writer(int port) {
     AliyunConnection c = AliyunConnection.of(FakeEcs.REGION, "http://127.0.0.1:" + port, FakeEcs.ACCESS_KEY_ID,
-        FakeEcs.ACCESS_KEY_SECRET, null, Map.<String, String>of()::get);
+        FakeEcs.ACCESS_KEY_SECRET, null, NO_CREDENTIALS);
     return new EcsSecurityGroupWriter(new EcsSecurityGroupWriter.Target(FakeEcs.REGION, List.of(GROUP),
         List.of(new PortRange(443, 443)), "tcp", "feishu-ipsync", 200), c::client, d -> { }, 10);
   }
