@@ -8,6 +8,7 @@ import io.feishuipsync.writer.feed.FeedWriterType;
 import io.feishuipsync.writer.file.FileWriterType;
 import io.feishuipsync.writer.iptables.IptablesWriterType;
 import io.feishuipsync.writer.nftables.NftablesWriterType;
+import io.feishuipsync.writer.tencent.TencentWriterType;
 import java.util.List;
 
 /** Every writer type the daemon knows. Adding a writer means adding one line here and nowhere else. */
@@ -21,7 +22,8 @@ public final class WriterTypes {
       IptablesWriterType.TYPE,
       SecurityGroupWriterType.TYPE,
       PrefixListWriterType.TYPE,
-      FeedWriterType.TYPE));
+      FeedWriterType.TYPE,
+      TencentWriterType.TYPE));
 
   private WriterTypes() {}
 }
