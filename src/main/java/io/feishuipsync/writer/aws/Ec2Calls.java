@@ -3,7 +3,7 @@ package io.feishuipsync.writer.aws;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
-import java.time.Duration;
+import io.feishuipsync.writer.CloudRetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ final class Ec2Calls {
       "GetManagedPrefixListEntries", "ec2:GetManagedPrefixListEntries",
       "ModifyManagedPrefixList", "ec2:ModifyManagedPrefixList");
 
-  static final int MAX_ATTEMPTS = 6;
+  static final int MAX_ATTEMPTS = CloudRetry.MAX_ATTEMPTS;
 
   private final String writer;
   private final Sleeper sleeper;
@@ -44,7 +44,7 @@ final class Ec2Calls {
       } catch (Ec2Exception e) {
         String code = code(e);
         if (isThrottling(code) && attempt < MAX_ATTEMPTS) {
-          pause(Duration.ofMillis(Math.min(20_000, 500L << attempt)));
+          CloudRetry.pause(sleeper, attempt, writer);
           continue;
         }
         throw new WriterException(writer, describe(operation, e, code), e);
@@ -89,14 +89,5 @@ final class Ec2Calls {
       return operation + " is still throttled after " + MAX_ATTEMPTS + " attempts (" + code + ")" + request;
     }
     return operation + " failed: " + code + ": " + msg + request;
-  }
-
-  private void pause(Duration d) throws WriterException {
-    try {
-      sleeper.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WriterException(writer, "interrupted while waiting out EC2 throttling", e);
-    }
   }
 }
