@@ -11,7 +11,10 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A writer's credential as the config gives it, resolved the way the other secrets are: the value (best as
@@ -19,6 +22,8 @@ import java.util.function.Function;
  * {@code $CREDENTIALS_DIRECTORY}. A secret's value never appears in a message.
  */
 public final class WriterSecret {
+
+  private static final Logger log = LoggerFactory.getLogger(WriterSecret.class);
 
   /** Longest secret file read; a credential is a line. */
   private static final int MAX_BYTES = 8192;
@@ -58,6 +63,11 @@ public final class WriterSecret {
         throw new ConfigException(key, p + " is larger than " + MAX_BYTES + " bytes; it should hold one secret");
       }
       byte[] bytes = shared ? SafeFiles.read(p) : Files.readAllBytes(p);
+      int mode = (Integer) Files.getAttribute(p, "unix:mode");
+      if ((mode & 0004) != 0) {
+        log.warn("{}: {} is readable by every account (mode {}); make it 0600, or 0640 with group feishu-ipsync",
+            key, p, String.format(Locale.ROOT, "%04o", mode & 07777));
+      }
       String s = new String(bytes, StandardCharsets.UTF_8).strip();
       if (s.isEmpty() || s.contains("\n")) {
         throw new ConfigException(key, p + (s.isEmpty() ? " is empty" : " holds more than one line"));
