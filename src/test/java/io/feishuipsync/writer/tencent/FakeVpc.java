@@ -199,12 +199,7 @@ final class FakeVpc implements AutoCloseable {
     String query = ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
     String canonical = ex.getRequestMethod() + "\n" + ex.getRequestURI().getRawPath() + "\n" + query + "\n"
         + headers + "\n" + m.group(4) + "\n" + hex(sha256(body));
-    String toSign = "TC3-HMAC-SHA256\n" + timestamp + "\n" + date + "/" + service + "/tc3_request\n"
-        + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
-    byte[] k = hmac(("TC3" + SECRET_KEY).getBytes(StandardCharsets.UTF_8), date);
-    k = hmac(k, service);
-    k = hmac(k, "tc3_request");
-    if (!MessageDigest.isEqual(hex(hmac(k, toSign)).getBytes(StandardCharsets.UTF_8),
+    if (!MessageDigest.isEqual(signature(SECRET_KEY, timestamp, service, canonical).getBytes(StandardCharsets.UTF_8),
         m.group(5).getBytes(StandardCharsets.UTF_8))) {
       return "AuthFailure.SignatureFailure the signature does not match";
     }
@@ -212,6 +207,22 @@ final class FakeVpc implements AutoCloseable {
       return "InvalidParameter.Version X-TC-Version must be 2017-03-12 and X-TC-Region " + REGION;
     }
     return null;
+  }
+
+  /** The TC3-HMAC-SHA256 signature of {@code canonicalRequest}, as Tencent Cloud publishes the algorithm. */
+  static String signature(String secretKey, long timestamp, String service, String canonicalRequest) {
+    String date = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(Instant.ofEpochSecond(timestamp));
+    String toSign = "TC3-HMAC-SHA256\n" + timestamp + "\n" + date + "/" + service + "/tc3_request\n"
+        + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+    byte[] k = hmac(("TC3" + secretKey).getBytes(StandardCharsets.UTF_8), date);
+    k = hmac(k, service);
+    k = hmac(k, "tc3_request");
+    return hex(hmac(k, toSign));
+  }
+
+  /** Lowercase hex of SHA-256. */
+  static String sha256Hex(byte[] b) {
+    return hex(sha256(b));
   }
 
   private ObjectNode answer(String action, JsonNode req) {
