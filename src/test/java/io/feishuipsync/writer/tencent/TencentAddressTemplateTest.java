@@ -78,4 +78,12 @@ class TencentAddressTemplateTest {
     WriterException e = assertThrows(WriterException.class, () -> converge(writer(""), first(1)));
     assertTrue(e.getMessage().contains("CAM action vpc:ModifyAddressTemplateAttribute"), e.getMessage());
   }
+
+  @Test
+  void teardownEmptiesTheTemplateInOneCall() throws Exception {
+    converge(writer(""), first(2));
+    writer("").teardown();
+    assertEquals(List.of("modify " + TEMPLATE + " 2", "modify " + TEMPLATE + " 0"), vpc.mutations);
+    assertEquals(0, writer("").read().entries().size());
+  }
 }
