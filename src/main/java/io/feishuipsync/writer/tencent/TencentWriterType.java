@@ -46,7 +46,17 @@ public final class TencentWriterType {
    */
   public record Settings(String region, String endpoint, String secretId, String secretKey, String secretKeyFile,
       List<String> groupIds, List<String> ports, String protocol, String description, String mode,
-      String templateId, Integer maxRules) {}
+      String templateId, Integer maxRules) {
+
+    /** Without the secret key, should a settings record ever reach a log line. */
+    @Override
+    public String toString() {
+      return "Settings[region=" + region + ", endpoint=" + endpoint + ", secretId=" + secretId + ", secretKey="
+          + (secretKey == null ? null : "******") + ", secretKeyFile=" + secretKeyFile + ", groupIds=" + groupIds
+          + ", ports=" + ports + ", protocol=" + protocol + ", description=" + description + ", mode=" + mode
+          + ", templateId=" + templateId + ", maxRules=" + maxRules + "]";
+    }
+  }
 
   private TencentWriterType() {}
 

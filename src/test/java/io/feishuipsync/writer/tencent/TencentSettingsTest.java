@@ -13,6 +13,7 @@ import io.feishuipsync.core.Writer;
 import io.feishuipsync.writer.WriterFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,14 @@ class TencentSettingsTest {
   }
 
   @Test
+  void theSettingsRecordNeverPrintsTheSecretKey() throws Exception {
+    TencentWriterType.Settings s = ConfigLoader.mapper().treeToValue(ConfigLoader.mapper().readTree(
+        BASE + "secret_id: AKIDabcdefgh1234\nsecret_key: hunter2-secret\n"), TencentWriterType.Settings.class);
+    assertFalse(s.toString().contains("hunter2"), s.toString());
+    assertTrue(s.toString().contains("secretId=AKIDabcdefgh1234"), s.toString());
+  }
+
+  @Test
   void aSecretKeyIsNeverInARefusal() {
     String msg = refusal("group_ids: [sg-0abc1234]\nports: [443]\nsecret_id: 'bad id!'\nsecret_key: hunter2-secret\n");
     assertTrue(msg.contains("secret_id"), msg);
@@ -78,8 +87,10 @@ class TencentSettingsTest {
       String base = "region: " + FakeVpc.REGION + "\nendpoint: " + vpc.endpoint() + "\nsecret_id: "
           + FakeVpc.SECRET_ID + "\ngroup_ids: [sg-0abc1234]\nports: [443]\n";
       Path file = Files.writeString(dir.resolve("key"), FakeVpc.SECRET_KEY + "\n");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       converge(build(base + "secret_key_file: " + file + "\n", Map.of()), first(1));
-      Files.writeString(dir.resolve(TencentWriterType.CREDENTIAL), FakeVpc.SECRET_KEY);
+      Files.setPosixFilePermissions(Files.writeString(dir.resolve(TencentWriterType.CREDENTIAL), FakeVpc.SECRET_KEY),
+          PosixFilePermissions.fromString("rw-------"));
       converge(build(base, Map.of("CREDENTIALS_DIRECTORY", dir.toString())), first(2));
       assertEquals(List.of("create sg-0abc1234 1", "create sg-0abc1234 1"), vpc.mutations);
       ConfigException e = assertThrows(ConfigException.class,
