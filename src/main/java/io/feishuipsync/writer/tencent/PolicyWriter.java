@@ -37,6 +37,8 @@ final class PolicyWriter implements Writer {
 
   private static final Logger log = LoggerFactory.getLogger(PolicyWriter.class);
   static final int MAX_CONFLICTS = 5;
+  /** Policies per create or delete call: the API's per-request limit is not published, 100 is the default quota. */
+  static final int BATCH = 100;
   private static final int MAX_POLICIES_READ = 10_000;
 
   /** A group's ingress policies: its Version, ours by key (with index), our other policies, the foreign count. */
@@ -132,14 +134,16 @@ final class PolicyWriter implements Writer {
   }
 
   /**
-   * One change per round, each planned from a fresh read and naming its Version: first all additions, then all
-   * removals. A version conflict costs a round; more than {@link #MAX_CONFLICTS} of them is an error.
+   * One change per round, each planned from a fresh read and naming its Version: first the additions, then the
+   * removals, at most {@link #BATCH} per call. A version conflict costs a round; more than {@link #MAX_CONFLICTS} of
+   * them is an error.
    */
   private void converge(String g, Set<Key> want) throws WriterException {
     int conflicts = 0;
     int added = 0;
     int removed = 0;
-    for (int round = 0; round < MAX_CONFLICTS + 3; round++) {
+    int rounds = MAX_CONFLICTS + 3 + 2 * (maxRules / BATCH);
+    for (int round = 0; round < rounds; round++) {
       Group r = group(g);
       List<Key> add = want.stream().filter(k -> !r.ours().containsKey(k)).sorted(ORDER).toList();
       List<Long> remove = new ArrayList<>(r.strays());
@@ -158,11 +162,13 @@ final class PolicyWriter implements Writer {
         if (!add.isEmpty()) {
           // Someone may have added policies since the first check; the quota still holds for this change.
           checkQuota(g, r, want);
-          create(g, r.version(), add);
-          added += add.size();
+          List<Key> batch = add.subList(0, Math.min(BATCH, add.size()));
+          create(g, r.version(), batch);
+          added += batch.size();
         } else {
-          delete(g, r.version(), remove);
-          removed += remove.size();
+          List<Long> batch = remove.stream().sorted().limit(BATCH).toList();
+          delete(g, r.version(), batch);
+          removed += batch.size();
         }
       } catch (WriterException e) {
         if (!Policies.isConflict(e) || ++conflicts >= MAX_CONFLICTS) {
@@ -171,7 +177,7 @@ final class PolicyWriter implements Writer {
         log.info("{}: the group changed while being updated ({}); reading it again", g, e.getMessage());
       }
     }
-    throw new WriterException(name(), g + " still differs after " + (MAX_CONFLICTS + 3) + " rounds of changes;"
+    throw new WriterException(name(), g + " still differs after " + rounds + " rounds of changes;"
         + " something else keeps changing it");
   }
 
@@ -232,7 +238,7 @@ final class PolicyWriter implements Writer {
     return new Group(version, ours, strays, foreign);
   }
 
-  /** Adds {@code add} in one call naming {@code version}. */
+  /** Adds {@code add} in one call naming {@code version}, in their order, above every other policy. */
   private void create(String g, String version, List<Key> add) throws WriterException {
     SecurityGroupPolicySet set = new SecurityGroupPolicySet();
     set.setVersion(version);
@@ -246,7 +252,7 @@ final class PolicyWriter implements Writer {
   private void delete(String g, String version, List<Long> indexes) throws WriterException {
     SecurityGroupPolicySet set = new SecurityGroupPolicySet();
     set.setVersion(version);
-    set.setIngress(indexes.stream().sorted().map(i -> {
+    set.setIngress(indexes.stream().map(i -> {
       SecurityGroupPolicy p = new SecurityGroupPolicy();
       p.setPolicyIndex(i);
       return p;

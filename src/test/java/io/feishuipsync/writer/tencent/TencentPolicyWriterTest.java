@@ -200,4 +200,17 @@ class TencentPolicyWriterTest {
         + "protocol: udp\n"), first(1));
     assertEquals(List.of("198.51.100.0/32:UDP:8000-8010:ACCEPT", "198.51.100.0/32:UDP:9000:ACCEPT"), ours());
   }
+
+  @Test
+  void aLargeChangeIsMadeInCallsOfAtMostOneHundredPolicies() throws Exception {
+    vpc.policyQuota = 300;
+    converge(writer("max_rules: 300\n"), first(250));
+    assertEquals(List.of("create " + GROUP + " 100", "create " + GROUP + " 100", "create " + GROUP + " 50"),
+        vpc.mutations);
+    vpc.mutations.clear();
+    converge(writer("max_rules: 300\n"), first(10));
+    assertEquals(List.of("delete " + GROUP + " 100", "delete " + GROUP + " 100", "delete " + GROUP + " 40"),
+        vpc.mutations);
+    assertEquals(first(10), writer("").read().entries());
+  }
 }
