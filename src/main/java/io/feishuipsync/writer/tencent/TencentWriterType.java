@@ -67,7 +67,8 @@ public final class TencentWriterType {
   /** Validates {@code s} (throwing {@link ConfigException} naming the key) and builds the writer. */
   static Writer create(Settings s, Function<String, String> env, Sleeper sleeper) {
     Secret key = WriterSecret.resolve("secret_key", s.secretKey(), s.secretKeyFile(), CREDENTIAL, env);
-    if (s.secretId() == null && key != null && s.secretKey() == null && s.secretKeyFile() == null) {
+    if (s.secretId() == null && key != null && (s.secretKey() == null || s.secretKey().isBlank())
+        && s.secretKeyFile() == null) {
       // A systemd credential without a secret_id is someone else's business: the default chain still applies.
       key = null;
     }

@@ -93,6 +93,11 @@ class TencentSettingsTest {
           PosixFilePermissions.fromString("rw-------"));
       converge(build(base, Map.of("CREDENTIALS_DIRECTORY", dir.toString())), first(2));
       assertEquals(List.of("create sg-0abc1234 1", "create sg-0abc1234 1"), vpc.mutations);
+      // Without a secret_id the credential is not ours to use (an unset ${VAR:-} leaves secret_key empty): the
+      // default chain applies, and the writer builds.
+      String chain = "region: " + FakeVpc.REGION + "\nsecret_key: ''\ngroup_ids: [sg-0abc1234]\nports: [443]\n";
+      assertEquals("tencentcloud-security-group:sg-0abc1234",
+          build(chain, Map.of("CREDENTIALS_DIRECTORY", dir.toString())).name());
       ConfigException e = assertThrows(ConfigException.class,
           () -> build(base + "secret_key_file: " + dir.resolve("absent") + "\n", Map.of()));
       assertTrue(e.getMessage().contains("secret_key_file") && e.getMessage().contains("does not exist"),
