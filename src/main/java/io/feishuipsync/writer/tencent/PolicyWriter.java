@@ -41,14 +41,23 @@ final class PolicyWriter implements Writer {
   static final int BATCH = 100;
   private static final int MAX_POLICIES_READ = 10_000;
 
-  /** A group's ingress policies: its Version, ours by key (with index), our other policies, the foreign count. */
-  record Group(String version, Map<Key, Long> ours, List<Long> strays, int foreign) {
+  /**
+   * A group's ingress policies: its Version, ours by key (with index), our other policies, the foreign count, and
+   * the keys a foreign policy already allows exactly (the API refuses a duplicate, and the address is admitted).
+   */
+  record Group(String version, Map<Key, Long> ours, List<Long> strays, int foreign, Set<Key> covered) {
 
     /** Policies the group holds while {@code want} is added and before anything is removed. */
     int peak(Set<Key> want) {
       Set<Key> all = new HashSet<>(want);
+      all.removeAll(covered);
       all.addAll(ours.keySet());
       return all.size() + strays.size() + foreign;
+    }
+
+    /** What is missing of {@code want}: neither ours nor allowed by a foreign policy. */
+    boolean lacks(Key k) {
+      return !ours.containsKey(k) && !covered.contains(k);
     }
   }
 
@@ -87,13 +96,15 @@ final class PolicyWriter implements Writer {
   public Holding read() throws WriterException {
     TreeSet<IpRange> common = null;
     List<String> drift = new ArrayList<>();
-    Map<String, Set<Key>> byGroup = new HashMap<>();
+    Map<String, Group> byGroup = new HashMap<>();
     for (String g : groupIds) {
       Group r = group(g);
-      byGroup.put(g, r.ours().keySet());
+      byGroup.put(g, r);
+      Set<Key> admitted = new HashSet<>(r.ours().keySet());
+      admitted.addAll(r.covered());
       TreeSet<IpRange> complete = new TreeSet<>();
-      for (Key k : r.ours().keySet()) {
-        if (keys(Set.of(k.cidr())).stream().allMatch(r.ours()::containsKey)) {
+      for (Key k : admitted) {
+        if (keys(Set.of(k.cidr())).stream().noneMatch(r::lacks)) {
           complete.add(k.cidr());
         }
       }
@@ -106,9 +117,11 @@ final class PolicyWriter implements Writer {
         common.retainAll(complete);
       }
     }
+    Set<Key> agreed = keys(common);
     for (String g : groupIds) {
-      if (!byGroup.get(g).equals(keys(common))) {
-        drift.add(g + " holds " + byGroup.get(g).size() + " policies of ours, not the " + keys(common).size()
+      Group r = byGroup.get(g);
+      if (!agreed.containsAll(r.ours().keySet()) || agreed.stream().anyMatch(r::lacks)) {
+        drift.add(g + " holds " + r.ours().size() + " policies of ours, not just the " + agreed.size()
             + " the others agree on");
       }
     }
@@ -145,7 +158,7 @@ final class PolicyWriter implements Writer {
     int rounds = MAX_CONFLICTS + 3 + 2 * (maxRules / BATCH);
     for (int round = 0; round < rounds; round++) {
       Group r = group(g);
-      List<Key> add = want.stream().filter(k -> !r.ours().containsKey(k)).sorted(ORDER).toList();
+      List<Key> add = want.stream().filter(r::lacks).sorted(ORDER).toList();
       List<Long> remove = new ArrayList<>(r.strays());
       r.ours().forEach((k, index) -> {
         if (!want.contains(k)) {
@@ -218,10 +231,15 @@ final class PolicyWriter implements Writer {
     Map<Key, Long> ours = new HashMap<>();
     List<Long> strays = new ArrayList<>();
     int foreign = 0;
+    Set<Key> covered = new HashSet<>();
     for (int i = 0; i < ingress.length; i++) {
       SecurityGroupPolicy p = ingress[i];
       if (p == null || !marker.equals(p.getPolicyDescription())) {
         foreign++;
+        Key k = p == null ? null : Policies.key(p);
+        if (k != null) {
+          covered.add(k);
+        }
         continue;
       }
       long index = p.getPolicyIndex() == null ? i : p.getPolicyIndex();
@@ -235,7 +253,7 @@ final class PolicyWriter implements Writer {
         strays.add(index);
       }
     }
-    return new Group(version, ours, strays, foreign);
+    return new Group(version, ours, strays, foreign, covered);
   }
 
   /** Adds {@code add} in one call naming {@code version}, in their order, above every other policy. */

@@ -42,7 +42,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>each security group's ingress policies in order and its policy Version, incremented by every change; a
  *       create or delete naming another Version is refused, and one naming none fails the test (the writer
  *       promises to always name it);</li>
- *   <li>the quota of ingress policies per group and of addresses per template;</li>
+ *   <li>the quota of ingress policies per group and of addresses per template, and no policy duplicating one the
+ *       group holds (whatever its description; the service's exact rule is not published);</li>
  *   <li>each address template's addresses, replaced whole by ModifyAddressTemplateAttribute.</li>
  * </ul>
  * Throttling, permission refusals and concurrent changes are answered on demand. It does not check the JSON shape
@@ -284,6 +285,11 @@ final class FakeVpc implements AutoCloseable {
         add.add(new Policy(p.path("Protocol").asText(), p.path("Port").asText(), p.path("CidrBlock").asText(""),
             p.path("Ipv6CidrBlock").asText(""), p.path("Action").asText(), p.path("PolicyDescription").asText("")));
       }
+      for (Policy p : add) {
+        if (g.ingress.stream().anyMatch(q -> sameRule(p, q))) {
+          return error("InvalidParameterValue.Duplicate", "the policy duplicates one the group holds");
+        }
+      }
       boolean top = set.path("Ingress").get(0).path("PolicyIndex").asInt(-1) == 0;
       g.ingress.addAll(top ? 0 : g.ingress.size(), add);
     } else {
@@ -300,6 +306,12 @@ final class FakeVpc implements AutoCloseable {
     g.version++;
     mutations.add((action.startsWith("Create") ? "create " : "delete ") + id + " " + set.path("Ingress").size());
     return JSON.createObjectNode();
+  }
+
+  /** The same rule whatever its description (an assumption: the API's duplicate check is not published). */
+  private static boolean sameRule(Policy a, Policy b) {
+    return a.protocol().equalsIgnoreCase(b.protocol()) && a.port().equals(b.port()) && a.cidr().equals(b.cidr())
+        && a.ipv6().equals(b.ipv6()) && a.action().equalsIgnoreCase(b.action());
   }
 
   private ObjectNode describeTemplates(JsonNode req) {

@@ -59,7 +59,7 @@ class TencentGroupsTest {
     Holding h = writer(keys()).read();
     assertEquals(2, h.entries().size(), "only what every group holds counts as held");
     // The agreed set is what every group holds; the group holding more is the one that differs from it.
-    assertEquals(List.of(A + " holds 3 policies of ours, not the 2 the others agree on"), h.drift());
+    assertEquals(List.of(A + " holds 3 policies of ours, not just the 2 the others agree on"), h.drift());
     converge(writer(keys()), first(3));
     assertTrue(writer(keys()).read().inSync(first(3)));
     assertEquals(3, vpc.ingress(A).size());

@@ -213,4 +213,18 @@ class TencentPolicyWriterTest {
         vpc.mutations);
     assertEquals(first(10), writer("").read().entries());
   }
+
+  @Test
+  void anAddressTheOperatorsIdenticalPolicyAllowsIsLeftToIt() throws Exception {
+    vpc.addPolicy(GROUP, "198.51.100.1/32", "443", "partner, by hand");
+    converge(writer(""), first(3));
+    assertEquals(List.of("create " + GROUP + " 2"), vpc.mutations);
+    assertTrue(writer("").read().inSync(first(3)), "no drift: the address is admitted, by the operator's policy");
+    converge(writer(""), first(3));
+    // Down to 198.51.100.0 alone: ours for .2 goes; the operator's policy for .1 stays, as every foreign one.
+    converge(writer(""), first(1));
+    assertEquals(List.of("create " + GROUP + " 2", "delete " + GROUP + " 1"), vpc.mutations);
+    assertEquals(List.of(new FakeVpc.Policy("TCP", "443", "198.51.100.1/32", "", "ACCEPT", "partner, by hand")),
+        vpc.ingress(GROUP).stream().filter(p -> !p.description().equals("feishu-ipsync")).toList());
+  }
 }
