@@ -35,7 +35,7 @@ class ArchitectureTest {
       Set.of("config"),                     // reads and checks the file into typed settings
       Set.of("sync"),                       // one run: fetch, plan, apply, record
       Set.of("feishu", "writer.aliyun", "writer.aws", "writer.dryrun", "writer.feed", "writer.file", "writer.iptables",
-          "writer.nftables"),
+          "writer.nftables", "writer.tencent"),
       Set.of("writer"),                     // what the writer types share: WriterType, WriterContext, ports, names
       Set.of("state"),                      // snapshot, history, status, lock, atomic files
       Set.of("core", "exec"));              // addresses, change sets, plans, guards, the Writer and source seams

@@ -10,6 +10,7 @@ import io.feishuipsync.writer.feed.FeedWriterType;
 import io.feishuipsync.writer.file.FileWriterType;
 import io.feishuipsync.writer.iptables.IptablesWriterType;
 import io.feishuipsync.writer.nftables.NftablesWriterType;
+import io.feishuipsync.writer.tencent.TencentWriterType;
 import java.util.List;
 
 /** Every writer type the daemon knows. Adding a writer means adding one line here and nowhere else. */
@@ -25,6 +26,7 @@ public final class WriterTypes {
       PrefixListWriterType.TYPE,
       AliyunSecurityGroupWriterType.TYPE,
       AliyunPrefixListWriterType.TYPE,
+      TencentWriterType.TYPE,
       FeedWriterType.TYPE));
 
   private WriterTypes() {}

@@ -18,6 +18,11 @@ public final class SecretFiles {
 
   private static final Logger log = LoggerFactory.getLogger(SecretFiles.class);
 
+  /** Longest file read: a PEM chain fits many times over; anything larger was named by mistake. */
+  private static final long MAX_FILE = 1 << 20;
+  /** Longest secret: a credential is one line. */
+  private static final int MAX_SECRET = 8192;
+
   private SecretFiles() {}
 
   /**
@@ -53,6 +58,9 @@ public final class SecretFiles {
 
   private static byte[] read(String key, Path p, boolean secret) {
     try {
+      if (Files.size(p) > MAX_FILE) {
+        throw new ConfigException(key, p + " is larger than " + MAX_FILE + " bytes; name the right file");
+      }
       byte[] bytes = readGiven(p);
       int mode = (Integer) Files.getAttribute(p, "unix:mode");
       if (secret && (mode & 0004) != 0) {
@@ -69,11 +77,15 @@ public final class SecretFiles {
     }
   }
 
-  /** Secret file {@code p} as one value, surrounding blanks stripped; an empty file is refused. */
+  /** Secret file {@code p} as one value, surrounding blanks stripped; an empty or multi-line file is refused. */
   public static Secret secret(String key, Path p) {
-    String s = new String(readSecret(key, p), StandardCharsets.UTF_8).strip();
-    if (s.isEmpty()) {
-      throw new ConfigException(key, p + " is empty");
+    byte[] bytes = readSecret(key, p);
+    if (bytes.length > MAX_SECRET) {
+      throw new ConfigException(key, p + " is larger than " + MAX_SECRET + " bytes; it should hold one secret");
+    }
+    String s = new String(bytes, StandardCharsets.UTF_8).strip();
+    if (s.isEmpty() || s.contains("\n")) {
+      throw new ConfigException(key, p + (s.isEmpty() ? " is empty" : " holds more than one line"));
     }
     return Secret.of(s);
   }
