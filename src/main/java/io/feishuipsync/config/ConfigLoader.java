@@ -93,6 +93,19 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Only the {@code removal} and {@code sources} sections of {@code path}, for {@code status}; the defaults when the
+   * file cannot be read (status then says so through {@link #stateDir}).
+   */
+  public ListSettings.Timings timings(Path path) {
+    try {
+      return ListSections.timings(ConfigText.YAML.readTree(new String(ConfigText.readGiven(path),
+          StandardCharsets.UTF_8)));
+    } catch (IOException | ConfigException e) {
+      return ListSections.timings(null);
+    }
+  }
+
   /** Validates YAML {@code text}; {@code source} is used in messages and to resolve relative paths. */
   public Config parse(String text, Path source) {
     JsonNode tree = ConfigText.tree(text);

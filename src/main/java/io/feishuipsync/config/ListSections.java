@@ -96,15 +96,16 @@ final class ListSections {
         // What an unset ${VAR:-} leaves: an entry the config offers but does not set.
         continue;
       }
+      if (text != null && text.strip().endsWith("/0")) {
+        // IpRange refuses a /0 too; this says what to do instead.
+        throw new ConfigException(at, "'" + text + "' would let every address in; list the networks that need"
+            + " access (e.g. the load balancer's subnet)");
+      }
       IpRange r;
       try {
         r = IpRange.parse(text);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(at, "'" + text + "' is not an address or CIDR: " + e.getMessage());
-      }
-      if (r.prefixLength() == 0) {
-        throw new ConfigException(at, "'" + text + "' would let every address in; list the networks that need"
-            + " access (e.g. the load balancer's subnet)");
       }
       Optional<String> why = OWN.refusal(r);
       if (why.isPresent()) {
@@ -114,6 +115,14 @@ final class ListSections {
       out.add(r);
     }
     return out;
+  }
+
+  static ListSettings.Timings timings(JsonNode tree) {
+    JsonNode removal = tree == null ? null : tree.get("removal");
+    JsonNode sources = tree == null ? null : tree.get("sources");
+    return new ListSettings.Timings(
+        removal(removal == null ? null : ConfigText.map(removal, RawConfig.Removal.class, "removal")),
+        maxAge(sources == null ? null : ConfigText.map(sources, RawConfig.Sources.class, "sources")));
   }
 
   private static RemovalSettings removal(RawConfig.Removal r) {

@@ -27,4 +27,7 @@ public record ListSettings(List<App> apps, SortedSet<IpRange> alsoAllow, Removal
 
   /** One app and the label its entries carry ({@code feishu}, {@code lark}, ...). */
   public record App(String label, FeishuSettings settings) {}
+
+  /** What {@code status} needs of the config, read without its secrets: when removals happen and sources age. */
+  public record Timings(RemovalSettings removal, Duration maxAge) {}
 }
