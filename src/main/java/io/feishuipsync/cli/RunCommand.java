@@ -35,7 +35,8 @@ final class RunCommand implements Callable<Integer> {
         LoggerFactory.getLogger(RunCommand.class).info("metrics at http://{}/metrics", config.metrics().listen());
       }
       // A stop abandons a fetch (nothing applied yet); an apply in progress finishes.
-      Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)), () -> w.clients.forEach(FeishuClient::stop), config.schedule());
+      Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)),
+          () -> w.clients.forEach(FeishuClient::stop), config.schedule());
       Signals.onTerminate(daemon::requestStop);
       daemon.start();
       daemon.awaitAndStop();

@@ -155,8 +155,8 @@ final class SyncCommand implements Callable<Integer> {
     if (r.sources().size() > 1) {
       ArrayNode sources = n.putArray("sources");
       for (SourceReport s : r.sources()) {
-        ObjectNode o = sources.addObject().put("name", s.label()).put("state", s.state().name().toLowerCase(Locale.ROOT))
-            .put("entries", s.entries());
+        ObjectNode o = sources.addObject().put("name", s.label())
+            .put("state", s.state().name().toLowerCase(Locale.ROOT)).put("entries", s.entries());
         if (s.fetchedAt() != null) {
           o.put("fetched_at", s.fetchedAt().toString());
         }

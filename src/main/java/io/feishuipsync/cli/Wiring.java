@@ -51,7 +51,7 @@ final class Wiring implements AutoCloseable {
     Feeds feeds = new Feeds(sources, config.lists().alsoAllow(), config.lists().removal());
     this.syncer = new Syncer(feeds, store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);
-    this.notifier = new Notifier(config.notifications(), config.stateDir(), clock);
+    this.notifier = new Notifier(config.notifications(), config.stateDir(), clock, config.lists().maxAge());
     Optional<Status> status = store.loadStatus();
     metrics.restore(store.loadSnapshot().snapshot().orElse(null),
         status.flatMap(Status::lastSuccessTime).orElse(null), status.map(Status::consecutiveFailures).orElse(0));

@@ -11,7 +11,7 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Validates the {@code feishu} section (one app) into {@link FeishuSettings}; the secret comes from {@link Secrets}. */
+/** Validates one app of the {@code feishu} section into {@link FeishuSettings}, its secret from {@link Secrets}. */
 final class FeishuSection {
 
   private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -26,7 +26,7 @@ final class FeishuSection {
     return settings(f, secrets, "feishu", Secrets.CREDENTIAL_NAME);
   }
 
-  /** The app at {@code key} ({@code feishu} or {@code feishu[i]}), its secret also the credential {@code credential}. */
+  /** The app at {@code key} ({@code feishu} or {@code feishu[i]}); its secret may be credential {@code credential}. */
   static FeishuSettings settings(RawConfig.Feishu f, Secrets secrets, String key, String credential) {
     URI base = baseUrl(key, requireNonNullElse(f.baseUrl(), FeishuSettings.FEISHU.toString()));
     if (f.appId() == null || f.appId().isBlank()) {
