@@ -8,8 +8,15 @@ import java.time.Instant;
  * @param address the entry still held
  * @param missingSince when the first fetch without it was planned
  * @param misses consecutive successful fetches it was missing from
+ * @param source the sources whose last list held it, comma-separated ({@code feishu}, {@code feishu,lark}), or
+ *     empty when unknown
  */
-public record PendingRemoval(IpRange address, Instant missingSince, int misses) {
+public record PendingRemoval(IpRange address, Instant missingSince, int misses, String source) {
+
+  /** A pending removal whose source is not known. */
+  public PendingRemoval(IpRange address, Instant missingSince, int misses) {
+    this(address, missingSince, misses, "");
+  }
 
   /** When it may go under {@code settings}: at once if its misses suffice, else once its grace has passed. */
   public Instant removableAfter(RemovalSettings settings) {

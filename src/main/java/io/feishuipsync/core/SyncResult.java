@@ -88,9 +88,12 @@ public record SyncResult(Outcome outcome, String message, int total, SortedSet<I
       return this == SOURCE_FAILED || this == WRITER_FAILED || this == ERROR;
     }
 
-    /** Failed runs since the last success, after a run with this outcome: a refusal neither counts nor clears them. */
+    /**
+     * Failed runs since the last success, after a run with this outcome: a refusal neither counts nor clears them; a
+     * partial run applied the list, so it clears them (a source that keeps failing has its own "stale" alert).
+     */
     public int consecutiveFailures(int before) {
-      return this == SUCCESS ? 0 : isFailure() ? before + 1 : before;
+      return this == SUCCESS || this == PARTIAL ? 0 : isFailure() ? before + 1 : before;
     }
   }
 }

@@ -72,7 +72,7 @@ public final class Notifier {
     ObjectNode state = load();
     List<Event> events = new ArrayList<>();
     boolean alerting = state.path("alerting").asBoolean(false);
-    if (r.outcome() == SyncResult.Outcome.SUCCESS) {
+    if (r.outcome() == SyncResult.Outcome.SUCCESS || r.outcome() == SyncResult.Outcome.PARTIAL) {
       if (alerting) {
         events.add(new Event("recovered", "syncs work again: " + r.message(), r.total(), List.of(), List.of(), 0));
         state.put("alerting", false);

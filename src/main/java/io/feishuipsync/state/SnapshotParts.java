@@ -45,7 +45,7 @@ final class SnapshotParts {
       ArrayNode pending = root.putArray("pending");
       for (PendingRemoval p : s.pending()) {
         pending.addObject().put("address", p.address().toString()).put("missing_since", p.missingSince().toString())
-            .put("misses", p.misses());
+            .put("misses", p.misses()).put("source", p.source());
       }
     }
   }
@@ -91,8 +91,13 @@ final class SnapshotParts {
       if (misses < 1) {
         throw new IllegalArgumentException("a pending removal has no count of misses");
       }
+      String source = p.path("source").asText("");
+      if (!source.isEmpty()
+          && !java.util.Arrays.stream(source.split(",", -1)).allMatch(l -> LABEL.matcher(l).matches())) {
+        throw new IllegalArgumentException("a pending removal names a source that is not one");
+      }
       out.add(new PendingRemoval(IpRange.parse(p.path("address").asText()),
-          Instant.parse(p.path("missing_since").asText()), misses));
+          Instant.parse(p.path("missing_since").asText()), misses, source));
     }
     return out;
   }

@@ -94,6 +94,13 @@ final class ListMerge {
     Optional<SortedSet<IpRange>> applied = appliedOfSources(in, before, pendingBefore);
     PendingRemovals p = PendingRemovals.advance(applied.orElse(new TreeSet<>()), listed, pendingBefore,
         in.removal(), in.now(), fetched, in.prune());
+    Map<IpRange, String> wasFrom = new java.util.HashMap<>();
+    pendingBefore.forEach(x -> wasFrom.put(x.address(), x.source()));
+    List<io.feishuipsync.core.PendingRemoval> pending = p.pending().stream()
+        .map(x -> new io.feishuipsync.core.PendingRemoval(x.address(), x.missingSince(), x.misses(),
+            labels(x.address(), before).isEmpty() ? wasFrom.getOrDefault(x.address(), "")
+                : String.join(",", labels(x.address(), before))))
+        .toList();
     SortedSet<IpRange> sourcesPart = new TreeSet<>(listed);
     sourcesPart.addAll(p.kept());
 
@@ -110,9 +117,10 @@ final class ListMerge {
     ChangeSet change = ChangeSet.between(previous, desired);
     Snapshot snapshot = fetchedAt == null
         ? new Snapshot(desired, in.snapshot().map(Snapshot::fetchedAt).orElse(in.now()),
-            in.snapshot().map(Snapshot::source).orElse(""), now, p.pending())
-        : new Snapshot(desired, fetchedAt, String.join(", ", origins), now, p.pending());
-    return new Result(desired, change, refusal, snapshot, reports, origins(change, before, now, in.alsoAllow()));
+            in.snapshot().map(Snapshot::source).orElse(""), now, pending)
+        : new Snapshot(desired, fetchedAt, String.join(", ", origins), now, pending);
+    return new Result(desired, change, refusal, snapshot, reports,
+        origins(change, before, now, in.alsoAllow(), wasFrom));
   }
 
   /**
@@ -181,29 +189,31 @@ final class ListMerge {
     return null;
   }
 
+  /** The labels of the lists in {@code lists} that hold {@code r}, in config order. */
+  private static List<String> labels(IpRange r, Map<String, LastGood> lists) {
+    return lists.entrySet().stream().filter(e -> e.getValue().entries().contains(r)).map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /**
+   * The sources of each added entry (its lists now, {@code config}) and each removed one (its lists before, or for
+   * a removal that waited out its grace the sources it was pending from; else {@code config}).
+   */
   private static Map<IpRange, List<String>> origins(ChangeSet change, Map<String, LastGood> before,
-      Map<String, LastGood> now, Set<IpRange> alsoAllow) {
+      Map<String, LastGood> now, Set<IpRange> alsoAllow, Map<IpRange, String> wasFrom) {
     Map<IpRange, List<String>> out = new LinkedHashMap<>();
     for (IpRange r : change.added()) {
-      List<String> labels = new ArrayList<>();
-      now.forEach((label, g) -> {
-        if (g.entries().contains(r)) {
-          labels.add(label);
-        }
-      });
+      List<String> labels = new ArrayList<>(labels(r, now));
       if (alsoAllow.contains(r)) {
         labels.add(SourceReport.CONFIG);
       }
       out.put(r, labels);
     }
     for (IpRange r : change.removed()) {
-      List<String> labels = new ArrayList<>();
-      before.forEach((label, g) -> {
-        if (g.entries().contains(r)) {
-          labels.add(label);
-        }
-      });
-      out.put(r, labels.isEmpty() ? List.of(SourceReport.CONFIG) : labels);
+      List<String> labels = labels(r, before);
+      String pending = wasFrom.getOrDefault(r, "");
+      out.put(r, !labels.isEmpty() ? labels : !pending.isEmpty() ? List.of(pending.split(","))
+          : List.of(SourceReport.CONFIG));
     }
     return out;
   }

@@ -49,7 +49,7 @@ record PendingRemovals(SortedSet<IpRange> kept, SortedSet<IpRange> removed, List
     for (IpRange a : missing) {
       PendingRemoval p = known.getOrDefault(a, new PendingRemoval(a, now, 0));
       if (fetched) {
-        p = new PendingRemoval(a, p.missingSince(), p.misses() + 1);
+        p = new PendingRemoval(a, p.missingSince(), p.misses() + 1, p.source());
       }
       if (prune || (fetched && p.removable(settings, now))) {
         removed.add(a);

@@ -126,6 +126,19 @@ class ListMergeTest {
   }
 
   @Test
+  void aRemovalThatWaitedOutItsGraceKeepsTheNameOfItsSource() {
+    Snapshot s = snapshot(Map.of("feishu", range(1, 3), "lark", range(10, 12)), List.of(), ips());
+    RemovalSettings twice = new RemovalSettings(2, Duration.ZERO);
+    ListMerge.Result first = plan(List.of(ok("feishu", range(1, 3)), ok("lark", range(10, 11))), s, ips(), twice,
+        false);
+    assertEquals("lark", first.snapshot().pending().get(0).source());
+    ListMerge.Result second = plan(List.of(ok("feishu", range(1, 3)), ok("lark", range(10, 11))), first.snapshot(),
+        ips(), twice, false);
+    assertEquals(range(12, 12), second.change().removed());
+    assertEquals(List.of("lark"), second.origins().get(range(12, 12).first()));
+  }
+
+  @Test
   void aSnapshotOfAnEarlierVersionIsTheFirstSourcesList() {
     Snapshot old = new Snapshot(range(1, 4), BEFORE, "https://open.feishu.cn");
     ListMerge.Result r = plan(List.of(ok("feishu", range(1, 3))), old, ips(), RemovalSettings.IMMEDIATE, false);
