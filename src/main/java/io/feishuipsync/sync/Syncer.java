@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sync: fetch, check the writers, plan against the last applied list, guard, apply to every writer, record.
- * The snapshot advances only when every writer succeeded, so a failed writer is retried with the same change.
+ * One sync: fetch every source, check the writers, plan against the last applied list ({@link ListMerge}), guard,
+ * apply to every writer, record. The snapshot advances only when every writer succeeded, so a failed writer is
+ * retried with the same change.
  * The caller holds the {@link StateLock} (except for dry runs, which write nothing).
  */
 public final class Syncer {
