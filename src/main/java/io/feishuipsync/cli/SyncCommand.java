@@ -86,7 +86,8 @@ final class SyncCommand implements Callable<Integer> {
     // A first dry run would add the whole list: showing it once is enough.
     boolean allNew = r.removed().isEmpty() && r.added().equals(r.list());
     if (r.dryRun() && !r.list().isEmpty()) {
-      out.println((r.sources().size() > 1 ? "The list" : "Feishu's list") + ", " + r.list().size() + " entries" + (allNew ? ", all of them new:" : ":"));
+      out.println((r.sources().size() > 1 ? "The list" : "Feishu's list") + ", " + r.list().size() + " entries"
+          + (allNew ? ", all of them new:" : ":"));
       sample(r.list(), "    ", out);
     }
     if (!(r.dryRun() && allNew)) {

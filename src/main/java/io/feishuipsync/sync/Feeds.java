@@ -1,5 +1,6 @@
 package io.feishuipsync.sync;
 
+import io.feishuipsync.core.AddressSets;
 import io.feishuipsync.core.AddressSource;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.RemovalSettings;
@@ -10,12 +11,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What feeds the list: the sources (Feishu, Lark, ...) by label in config order, the operator's own entries for
  * every writer, and when a missing address really goes.
  */
 public record Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSettings removal) {
+
+  private static final Logger log = LoggerFactory.getLogger(Syncer.class);
 
   /** The label of a single source configured as one app, as before several were possible. */
   public static final String DEFAULT_LABEL = "feishu";
@@ -73,6 +78,11 @@ public record Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSe
       try {
         SourceList list = n.source().fetch();
         requests += list.requests();
+        int covered = list.entries().size() - AddressSets.withoutCovered(list.entries()).size();
+        if (covered > 0) {
+          log.info("{}{} of {} entries lie inside wider prefixes of the same list; they are left out",
+              sources.size() > 1 ? n.label() + ": " : "", covered, list.entries().size());
+        }
         answers.add(new ListMerge.Answer(n.label(), list, null));
       } catch (SourceException e) {
         if (e.isAbandoned()) {
