@@ -158,6 +158,7 @@ CASES = [
      ["SourcesPacketIT#healthCheckHostPassesRemovedAddressWaitsForGraceAndAFailedSourceKeepsItsAddresses",
       "CliSourcesTest#theUnionOfTwoAppsIsAppliedAndAFailedAppKeepsItsAddresses",
       "SyncerOwnEntriesTest#oneSourceFailingKeepsItsAddressesAndTheRunIsPartial",
+      "DaemonSourcesTest#anAppThatNeverAnsweredLeavesThePartialRunAppliedAndNotRetriedEarly",
       "ListMergeTest#anEmptyAnswerFromOneSourceIsRefusedNamingItWhileTheOtherIsFine",
       "ListMergeTest#aLargeRemovalFromOneSourceIsRefusedEvenWhenTheUnionBarelyShrinks",
       "ListMergeTest#aFailedSourceKeepsItsLastGoodListAndItsAge",
