@@ -72,8 +72,13 @@ public final class SyncMetrics {
     consecutiveFailures.set(failures);
     if (snapshot != null) {
       listFetchedAt.set(snapshot.fetchedAt().getEpochSecond());
-      if (snapshot.sources().size() > 1) {
+      java.util.Set<io.feishuipsync.core.IpRange> own = new java.util.TreeSet<>(snapshot.entries());
+      snapshot.sources().values().forEach(g -> own.removeAll(g.entries()));
+      snapshot.pending().forEach(p -> own.remove(p.address()));
+      // As a run records them: with several sources, or one beside the operator's own entries.
+      if (snapshot.sources().size() > 1 || (!snapshot.sources().isEmpty() && !own.isEmpty())) {
         snapshot.sources().forEach((label, g) -> source(label, g.entries().size(), g.fetchedAt()));
+        source(io.feishuipsync.core.SourceReport.CONFIG, own.size(), null);
       }
     }
     if (lastSuccessTime != null) {

@@ -38,6 +38,22 @@ class SourceMetricsTest {
   }
 
   @Test
+  void aRestartRestoresEachSourcesAgeFromTheSnapshot() {
+    MutableClock clock = new MutableClock();
+    SyncMetrics m = new SyncMetrics(clock);
+    java.util.Map<String, io.feishuipsync.core.LastGood> sources = new java.util.LinkedHashMap<>();
+    sources.put("feishu", new io.feishuipsync.core.LastGood(range(1, 3), clock.instant().minusSeconds(60), "a"));
+    sources.put("lark", new io.feishuipsync.core.LastGood(range(10, 11), clock.instant().minusSeconds(7200), "b"));
+    TreeSet<io.feishuipsync.core.IpRange> all = new TreeSet<>(range(1, 3));
+    all.addAll(range(10, 11));
+    all.add(io.feishuipsync.core.IpRange.parse("10.0.0.1"));
+    m.restore(new io.feishuipsync.state.Snapshot(all, clock.instant(), "a, b", sources, List.of()), null, 0);
+    String text = m.scrape();
+    assertTrue(text.contains("feishu_ipsync_source_age_seconds{source=\"lark\"} 7200.0"), text);
+    assertTrue(text.contains("feishu_ipsync_source_entries{source=\"config\"} 1.0"), text);
+  }
+
+  @Test
   void aSingleSourceAddsNoSourceMetrics() {
     MutableClock clock = new MutableClock();
     SyncMetrics m = new SyncMetrics(clock);
