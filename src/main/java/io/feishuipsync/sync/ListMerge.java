@@ -5,6 +5,7 @@ import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.LastGood;
+import io.feishuipsync.core.PendingRemoval;
 import io.feishuipsync.core.Plan;
 import io.feishuipsync.core.RemovalSettings;
 import io.feishuipsync.core.SourceList;
@@ -12,6 +13,7 @@ import io.feishuipsync.core.SourceReport;
 import io.feishuipsync.state.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -89,18 +91,14 @@ final class ListMerge {
     }
     now.values().forEach(g -> listed.addAll(g.entries()));
 
-    List<io.feishuipsync.core.PendingRemoval> pendingBefore =
-        in.snapshot().map(Snapshot::pending).orElse(List.of());
+    List<PendingRemoval> pendingBefore = in.snapshot().map(Snapshot::pending).orElse(List.of());
     Optional<SortedSet<IpRange>> applied = appliedOfSources(in, before, pendingBefore);
     PendingRemovals p = PendingRemovals.advance(applied.orElse(new TreeSet<>()), listed, pendingBefore,
         in.removal(), in.now(), fetched, in.prune());
-    Map<IpRange, String> wasFrom = new java.util.HashMap<>();
+    Map<IpRange, String> wasFrom = new HashMap<>();
     pendingBefore.forEach(x -> wasFrom.put(x.address(), x.source()));
-    List<io.feishuipsync.core.PendingRemoval> pending = p.pending().stream()
-        .map(x -> new io.feishuipsync.core.PendingRemoval(x.address(), x.missingSince(), x.misses(),
-            labels(x.address(), before).isEmpty() ? wasFrom.getOrDefault(x.address(), "")
-                : String.join(",", labels(x.address(), before))))
-        .toList();
+    List<PendingRemoval> pending = p.pending().stream().map(x -> new PendingRemoval(x.address(), x.missingSince(),
+        x.misses(), source(x.address(), before, wasFrom))).toList();
     SortedSet<IpRange> sourcesPart = new TreeSet<>(listed);
     sourcesPart.addAll(p.kept());
 
@@ -145,7 +143,7 @@ final class ListMerge {
 
   /** What the last run applied of the sources, or empty when nothing is known (a first run). */
   private static Optional<SortedSet<IpRange>> appliedOfSources(Input in, Map<String, LastGood> before,
-      List<io.feishuipsync.core.PendingRemoval> pending) {
+      List<PendingRemoval> pending) {
     if (in.snapshot().isEmpty()) {
       // What a writer holds beyond the operator's entries is what an earlier sync applied of the sources.
       return in.fallback().map(f -> {
@@ -187,6 +185,12 @@ final class ListMerge {
       }
     }
     return null;
+  }
+
+  /** Where a pending address came from: the lists that last held it, or what its pending record said. */
+  private static String source(IpRange r, Map<String, LastGood> before, Map<IpRange, String> wasFrom) {
+    List<String> labels = labels(r, before);
+    return labels.isEmpty() ? wasFrom.getOrDefault(r, "") : String.join(",", labels);
   }
 
   /** The labels of the lists in {@code lists} that hold {@code r}, in config order. */
