@@ -108,6 +108,8 @@ public final class Syncer {
     private SortedSet<IpRange> list = new TreeSet<>();
     private ChangeSet change = new ChangeSet(new TreeSet<>(), new TreeSet<>());
     private List<SourceReport> sources = List.of();
+    /** Set when no source answered but own entries go out with the last good list: every outcome says so. */
+    private String noSource;
 
     Run(Options options, Instant start) {
       this.options = options;
@@ -125,6 +127,7 @@ public final class Syncer {
         // Own entries go out with the last good list; with no list at all nothing is safe to apply (README).
         return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + fetch.errors(), false);
       }
+      noSource = fetch.allFailed() ? "fetch failed: " + fetch.errors() : null;
       if (loaded.firstRun()) {
         log.info("snapshot: {}", loaded.problem());
       } else if (loaded.problem() != null) {
@@ -247,6 +250,9 @@ public final class Syncer {
     }
 
     private SyncResult finish(SyncResult.Outcome outcome, String message, boolean applied) {
+      if (noSource != null && !message.startsWith(noSource)) {
+        message = noSource + "; " + message;
+      }
       List<WriterResult> ordered = new ArrayList<>();
       for (Writer w : writers) {
         results.stream().filter(r -> r.writer().equals(w.name())).findFirst().ifPresent(ordered::add);

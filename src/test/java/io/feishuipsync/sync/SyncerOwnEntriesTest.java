@@ -70,6 +70,19 @@ class SyncerOwnEntriesTest {
   }
 
   @Test
+  void aWriterThatCannotRunWhileTheFetchFailsNamesBothFailures() {
+    feishu.list = range(1, 4);
+    syncer(ips(), RemovalSettings.IMMEDIATE, ips(), feishu).runOnce(NORMAL);
+    feishu.failure = new SourceException("Feishu answered HTTP 503", null);
+    b.failCheck = "nft is not available";
+    SyncResult r = syncer(ips("10.0.0.1"), RemovalSettings.IMMEDIATE, ips(), feishu).runOnce(NORMAL);
+    assertEquals(SyncResult.Outcome.WRITER_FAILED, r.outcome());
+    assertTrue(r.message().startsWith("fetch failed: Feishu answered HTTP 503; nothing applied, a writer cannot run"),
+        r.message());
+    assertEquals(range(1, 4), a.held, "nothing applied");
+  }
+
+  @Test
   void aFirstRunWhoseFetchFailsAppliesNothingNotEvenOwnEntries() {
     feishu.failure = new SourceException("Feishu answered HTTP 503", null);
     SyncResult r = syncer(ips("10.0.0.1"), RemovalSettings.IMMEDIATE, ips(), feishu).runOnce(NORMAL);
