@@ -152,7 +152,35 @@ CASES = [
       "DaemonHardeningIT#sigtermDuringARequestFeishuNeverAnswersStopsWithinFifteenSeconds",
       "FeishuClientHardeningTest#stopAbortsARateLimitWaitAndLaterFetchesFailAtOnce",
       "FeishuClientHardeningTest#stopAbortsARequestInFlight"]),
+    ("Two apps, one failing (HTTP 503): its last good list stays applied beside the other's fresh list, exit 6 "
+     "(partial), status shows each source's age; an empty or shrunken answer from one app is refused (exit 4) while "
+     "the other's is fine; in the testbed, real packets keep reaching 443 from the failed app's address",
+     ["SourcesPacketIT#healthCheckHostPassesRemovedAddressWaitsForGraceAndAFailedSourceKeepsItsAddresses",
+      "CliSourcesTest#theUnionOfTwoAppsIsAppliedAndAFailedAppKeepsItsAddresses",
+      "SyncerOwnEntriesTest#oneSourceFailingKeepsItsAddressesAndTheRunIsPartial",
+      "DaemonSourcesTest#anAppThatNeverAnsweredLeavesThePartialRunAppliedAndNotRetriedEarly",
+      "ListMergeTest#anEmptyAnswerFromOneSourceIsRefusedNamingItWhileTheOtherIsFine",
+      "ListMergeTest#aLargeRemovalFromOneSourceIsRefusedEvenWhenTheUnionBarelyShrinks",
+      "ListMergeTest#aFailedSourceKeepsItsLastGoodListAndItsAge",
+      "StaleSourceNotifyTest#aSourceOlderThanMaxAgeIsReportedOncePerInterval"]),
+    ("Feishu unreachable with own entries (also_allow) configured: they are applied with the last good list "
+     "(exit 3); a first run with no list applies nothing, not even them; an empty Feishu list is refused whatever "
+     "the own entries",
+     ["CliSourcesTest#ownEntriesAreAppliedWhenTheFetchFailsAndAFirstFailedRunAppliesNothing",
+      "SyncerOwnEntriesTest#whenTheFetchFailsOwnEntriesAreStillAppliedWithTheLastGoodList",
+      "SyncerOwnEntriesTest#aFirstRunWhoseFetchFailsAppliesNothingNotEvenOwnEntries",
+      "ListMergeTest#ownEntriesJoinTheListButAnEmptyFetchedListIsStillRefused"]),
+    ("An address missing from one answer stays applied until removal.confirmations and removal.grace are met; a "
+     "restart neither resets nor skips it; a run without a fetch confirms nothing; sync --prune removes it now",
+     ["SyncerOwnEntriesTest#aRemovedAddressStaysUntilItsGraceHasPassedAndARestartDoesNotResetIt",
+      "CliSourcesTest#aRemovedAddressWaitsForItsConfirmationsAndPruneRemovesItAtOnce",
+      "PendingRemovalsTest#aRunWithoutAnyFetchConfirmsNothingAndRemovesNothing",
+      "ListMergeTest#heldRemovalsDoNotCountInTheRemovalGuardAndStayApplied",
+      "SnapshotSourcesTest#aMalformedPendingRemovalMakesTheSnapshotUnusableNotHalfTrusted"]),
     ("Security review", None),
+    ("Own entries (also_allow, top level and per writer) of 0.0.0.0/0, ::/0 or broader than a /8 or an IPv6 /16 are "
+     "refused naming the key; private ranges are accepted there and nowhere else",
+     ["ListSectionsTest#ownEntriesMayBePrivateButNeverEverything"]),
     ("Over-broad answers: entries in special-purpose ranges (private, loopback, the metadata address, CGNAT, "
      "multicast, IPv6 loopback, link-local, IPv4-mapped, unique local, ...) or broader than the minimum prefix "
      "(`0.0.0.0/1` + `128.0.0.0/1`) make the whole answer invalid (exit 3), nothing changes; "

@@ -1,10 +1,12 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
+import io.feishuipsync.config.ListSettings;
 import io.feishuipsync.core.SourceException;
 import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.core.Sleeper;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,11 +27,13 @@ final class CheckConfigCommand implements Callable<Integer> {
   public Integer call() {
     Config config = root.loadConfig();
     root.logForCommand(config);
-    if (online) {
-      try (FeishuClient client = new FeishuClient(config.feishu(), Sleeper.SYSTEM, Clock.systemUTC())) {
+    for (ListSettings.App app : online ? config.lists().apps() : List.<ListSettings.App>of()) {
+      try (FeishuClient client = new FeishuClient(app.settings(), Sleeper.SYSTEM, Clock.systemUTC())) {
         client.checkCredentials();
       } catch (SourceException e) {
-        root.err.println("feishu-ipsync: " + e.getMessage());
+        // With several apps, say which one.
+        root.err.println("feishu-ipsync: " + (config.lists().apps().size() > 1 ? app.label() + ": " : "")
+            + e.getMessage());
         // Feishu answered and said no: the credentials in the config are wrong.
         return e.feishuCode() != null ? Cli.USAGE : Cli.SOURCE;
       }

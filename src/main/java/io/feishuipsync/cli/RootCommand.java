@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         "2:configuration or usage error",
         "3:Feishu failed (unreachable, rejected credentials, invalid answer)",
         "4:refused by a guard (nothing applied)",
-        "5:a writer failed"})
+        "5:a writer failed",
+        "6:partial: a source failed, the others' lists and its last good list were applied"})
 final class RootCommand {
 
   final PrintStream out;

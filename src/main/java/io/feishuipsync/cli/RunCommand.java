@@ -5,6 +5,7 @@ import io.feishuipsync.daemon.Daemon;
 import io.feishuipsync.daemon.Signals;
 import io.feishuipsync.metrics.MetricsServer;
 import io.feishuipsync.state.StateLock;
+import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.sync.Syncer;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -34,7 +35,8 @@ final class RunCommand implements Callable<Integer> {
         LoggerFactory.getLogger(RunCommand.class).info("metrics at http://{}/metrics", config.metrics().listen());
       }
       // A stop abandons a fetch (nothing applied yet); an apply in progress finishes.
-      Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)), w.client::stop, config.schedule());
+      Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)),
+          () -> w.clients.forEach(FeishuClient::stop), config.schedule());
       Signals.onTerminate(daemon::requestStop);
       daemon.start();
       daemon.awaitAndStop();

@@ -3,11 +3,13 @@ package io.feishuipsync.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.config.ConfigLoader;
+import io.feishuipsync.config.ListSettings;
 import io.feishuipsync.state.Snapshot;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
 import io.feishuipsync.state.StatusFile;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,7 +33,10 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = new ConfigLoader(WriterTypes.ALL, root.env).stateDir(root.config);
+    ConfigLoader loader = new ConfigLoader(WriterTypes.ALL, root.env);
+    Path dir = loader.stateDir(root.config);
+    ListSettings.Timings timings = loader.timings(root.config);
+    Instant now = Instant.now();
     StateStore store = new StateStore(dir);
     StateStore.Loaded loaded = store.loadSnapshot();
     Optional<Status> status = store.loadStatus();
@@ -43,6 +48,7 @@ final class StatusCommand implements Callable<Integer> {
         snap.put("entries", s.entries().size());
         snap.put("fetched_at", s.fetchedAt().toString());
         snap.put("source", s.source());
+        StatusLists.json(s, timings, now, snap);
       }, () -> snap.put("problem", loaded.problem()));
       status.ifPresent(s -> n.set("status", StatusFile.toJson(s)));
       root.out.println(JSON.writeValueAsString(n));
@@ -53,6 +59,7 @@ final class StatusCommand implements Callable<Integer> {
       Snapshot s = loaded.snapshot().get();
       root.out.println("last successful fetch: " + s.fetchedAt() + ", " + s.entries().size() + " entries from "
           + s.source());
+      StatusLists.text(s, timings, now, root.out);
     } else {
       root.out.println("last successful fetch: none (" + loaded.problem() + ")");
     }

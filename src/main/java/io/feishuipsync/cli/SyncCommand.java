@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.config.Config;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SourceReport;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.state.StateLock;
@@ -35,6 +36,9 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Apply even when more than guard.max_removal_ratio would be removed.")
   boolean force;
 
+  @Option(names = "--prune", description = "Remove now the addresses whose removal is pending (removal.grace).")
+  boolean prune;
+
   @Option(names = "--output", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).",
       defaultValue = "text")
   Output output;
@@ -46,10 +50,10 @@ final class SyncCommand implements Callable<Integer> {
     try (Wiring w = new Wiring(config, false)) {
       SyncResult result;
       if (dryRun) {
-        result = w.sync(new Syncer.Options(true, force));
+        result = w.sync(new Syncer.Options(true, force, prune));
       } else {
         try (StateLock lock = StateLock.acquire(w.store)) {
-          result = w.sync(new Syncer.Options(false, force));
+          result = w.sync(new Syncer.Options(false, force, prune));
         } catch (StateLock.HeldException e) {
           root.err.println("feishu-ipsync: " + e.getMessage());
           return Cli.FAILURE;
@@ -60,7 +64,7 @@ final class SyncCommand implements Callable<Integer> {
         }
       }
       print(result, root.out);
-      if (result.outcome() != SyncResult.Outcome.SUCCESS) {
+      if (!printsMessage(result)) {
         root.err.println("feishu-ipsync: " + result.message());
       }
       return result.outcome().exitCode();
@@ -72,14 +76,18 @@ final class SyncCommand implements Callable<Integer> {
       out.println(JSON.writeValueAsString(toJson(r)));
       return;
     }
-    if (r.outcome() == SyncResult.Outcome.SUCCESS) {
+    if (printsMessage(r)) {
       // A failure's message goes to stderr, once.
       out.println(r.message());
+    }
+    if (r.sources().size() > 1) {
+      out.println("sources: " + String.join(", ", r.sources().stream().map(SyncCommand::source).toList()));
     }
     // A first dry run would add the whole list: showing it once is enough.
     boolean allNew = r.removed().isEmpty() && r.added().equals(r.list());
     if (r.dryRun() && !r.list().isEmpty()) {
-      out.println("Feishu's list, " + r.list().size() + " entries" + (allNew ? ", all of them new:" : ":"));
+      out.println((r.sources().size() > 1 ? "The list" : "Feishu's list") + ", " + r.list().size() + " entries"
+          + (allNew ? ", all of them new:" : ":"));
       sample(r.list(), "    ", out);
     }
     if (!(r.dryRun() && allNew)) {
@@ -90,6 +98,20 @@ final class SyncCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  %-40s %-12s %s%n", w.writer(), w.outcome().name().toLowerCase(Locale.ROOT),
           summary(w));
     }
+  }
+
+  /** A run that applied the list says so on stdout; any other's message is its failure, for stderr. */
+  private static boolean printsMessage(SyncResult r) {
+    return r.outcome() == SyncResult.Outcome.SUCCESS || r.outcome() == SyncResult.Outcome.PARTIAL;
+  }
+
+  /** One source's part, e.g. {@code lark 12 (last good list of 2026-11-24T10:00:00Z)}. */
+  private static String source(SourceReport s) {
+    return s.label() + " " + s.entries() + switch (s.state()) {
+      case FRESH, CONFIG -> "";
+      case STALE -> " (failed; last good list of " + s.fetchedAt() + ")";
+      case FAILED -> " (failed; no list yet)";
+    };
   }
 
   /** One writer's line: what it holds and would change, or why it cannot run (beside the others, not instead). */
@@ -130,6 +152,19 @@ final class SyncCommand implements Callable<Integer> {
     if (r.dryRun()) {
       ArrayNode list = n.putArray("list");
       r.list().stream().map(IpRange::toString).forEach(list::add);
+    }
+    if (r.sources().size() > 1) {
+      ArrayNode sources = n.putArray("sources");
+      for (SourceReport s : r.sources()) {
+        ObjectNode o = sources.addObject().put("name", s.label())
+            .put("state", s.state().name().toLowerCase(Locale.ROOT)).put("entries", s.entries());
+        if (s.fetchedAt() != null) {
+          o.put("fetched_at", s.fetchedAt().toString());
+        }
+        if (s.error() != null) {
+          o.put("error", s.error());
+        }
+      }
     }
     ArrayNode writers = n.putArray("writers");
     for (WriterResult w : r.writers()) {

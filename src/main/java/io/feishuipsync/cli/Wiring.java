@@ -11,10 +11,12 @@ import io.feishuipsync.metrics.SyncMetrics;
 import io.feishuipsync.notify.Notifier;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
+import io.feishuipsync.sync.Feeds;
 import io.feishuipsync.sync.Syncer;
 import io.feishuipsync.writer.WriterContext;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -26,7 +28,7 @@ final class Wiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
   final Config config;
-  final FeishuClient client;
+  final List<FeishuClient> clients;
   final StateStore store;
   final List<Writer> writers;
   final Syncer syncer;
@@ -37,16 +39,23 @@ final class Wiring implements AutoCloseable {
   Wiring(Config config, boolean serving) {
     this.config = config;
     Clock clock = Clock.systemUTC();
-    this.client = new FeishuClient(config.feishu(), Sleeper.SYSTEM, clock);
+    this.clients = config.lists().apps().stream()
+        .map(a -> new FeishuClient(a.settings(), Sleeper.SYSTEM, clock)).toList();
     this.store = new StateStore(config.stateDir());
     String credentials = System.getenv("CREDENTIALS_DIRECTORY");
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
         () -> store.loadSnapshot().entries(), serving,
         credentials == null || credentials.isBlank() ? null : Path.of(credentials));
     this.writers = config.writers().stream().map((WriterSpec s) -> s.build(ctx)).toList();
-    this.syncer = new Syncer(config.validation().enforcedOn(client), store, writers, config.guard(), clock);
+    List<Feeds.Named> sources = new ArrayList<>();
+    for (int i = 0; i < clients.size(); i++) {
+      sources.add(new Feeds.Named(config.lists().apps().get(i).label(),
+          config.validation().enforcedOn(clients.get(i))));
+    }
+    Feeds feeds = new Feeds(sources, config.lists().alsoAllow(), config.lists().removal());
+    this.syncer = new Syncer(feeds, store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);
-    this.notifier = new Notifier(config.notifications(), config.stateDir(), clock);
+    this.notifier = new Notifier(config.notifications(), config.stateDir(), clock, config.lists().maxAge());
     Optional<Status> status = store.loadStatus();
     metrics.restore(store.loadSnapshot().snapshot().orElse(null),
         status.flatMap(Status::lastSuccessTime).orElse(null), status.map(Status::consecutiveFailures).orElse(0));
@@ -77,6 +86,6 @@ final class Wiring implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    clients.forEach(FeishuClient::close);
   }
 }

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param metrics where metrics are exposed
  * @param notifications who is told about changes and failures
  * @param writers each writer's type and still-unbuilt settings, in config order
+ * @param lists the sources (every app, {@code feishu} being the first), own entries, removal grace, source age
  */
 public record Config(
     Path source,
@@ -39,7 +40,8 @@ public record Config(
     LoggingSettings logging,
     MetricsSettings metrics,
     NotifySettings notifications,
-    List<WriterSpec> writers) {
+    List<WriterSpec> writers,
+    ListSettings lists) {
 
   /** Log output: {@code text} or {@code json}, and the root level. */
   public record LoggingSettings(String format, String level) {

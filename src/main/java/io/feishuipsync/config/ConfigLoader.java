@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.exec.CommandRunner;
-import io.feishuipsync.feishu.FeishuSettings;
 import io.feishuipsync.state.FileErrors;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterRegistry;
@@ -96,6 +95,19 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Only the {@code removal} and {@code sources} sections of {@code path}, for {@code status}; the defaults when the
+   * file cannot be read (status then says so through {@link #stateDir}).
+   */
+  public ListSettings.Timings timings(Path path) {
+    try {
+      return ListSections.timings(ConfigText.YAML.readTree(new String(ConfigText.readGiven(path),
+          StandardCharsets.UTF_8)));
+    } catch (IOException | ConfigException e) {
+      return ListSections.timings(null);
+    }
+  }
+
   /** Validates YAML {@code text}; {@code source} is used in messages and to resolve relative paths. */
   public Config parse(String text, Path source) {
     JsonNode tree = ConfigText.tree(text);
@@ -107,15 +119,15 @@ public final class ConfigLoader {
     }
     substitution.substitute(tree, "");
     RawConfig raw = ConfigText.map(tree, RawConfig.class, "");
-    FeishuSettings feishu = FeishuSection.settings(raw.feishu(), secrets);
+    ListSettings lists = ListSections.from(raw, secrets);
     Path stateDir = Path.of(Objects.requireNonNullElse(raw.stateDir(), "/var/lib/feishu-ipsync"));
     if (!stateDir.isAbsolute()) {
       throw new ConfigException("state_dir", "must be an absolute path, got '" + raw.stateDir() + "'");
     }
-    return new Config(source, feishu, ScheduleSettings.from(raw.schedule()), stateDir,
+    return new Config(source, lists.apps().get(0).settings(), ScheduleSettings.from(raw.schedule()), stateDir,
         PolicySections.guard(raw.guard()), PolicySections.validation(raw.validation()),
         Config.LoggingSettings.from(raw.logging()), Config.MetricsSettings.from(raw.metrics()),
-        Config.NotifySettings.from(raw.notifications(), secrets), writers(raw.writers(), stateDir));
+        Config.NotifySettings.from(raw.notifications(), secrets), writers(raw.writers(), stateDir), lists);
   }
 
   private List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir) {
@@ -145,8 +157,11 @@ public final class ConfigLoader {
           key + ".type", "'" + typeNode.asText() + "' is not one of: " + String.join(", ", registry.typeNames())));
       ObjectNode settingsNode = ((ObjectNode) node).deepCopy();
       settingsNode.remove("type");
+      JsonNode own = settingsNode.remove("also_allow");
+      List<String> listed = own == null || own.isNull() ? null
+          : ConfigText.map(own, RawConfig.OwnEntries.class, key + ".also_allow").entries();
       Object settings = ConfigText.map(settingsNode, type.settingsClass(), key);
-      WriterSpec spec = new WriterSpec(i, type, settings);
+      WriterSpec spec = new WriterSpec(i, type, settings, ListSections.ownEntries(key + ".also_allow", listed));
       String name = spec.build(probe).name();
       if (!names.add(name)) {
         throw new ConfigException(key, "a second writer named '" + name + "'; each writer needs its own target");

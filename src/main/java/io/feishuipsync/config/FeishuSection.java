@@ -11,7 +11,7 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Validates the {@code feishu} section into {@link FeishuSettings}; the secret comes from {@link Secrets}. */
+/** Validates one app of the {@code feishu} section into {@link FeishuSettings}, its secret from {@link Secrets}. */
 final class FeishuSection {
 
   private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -23,36 +23,41 @@ final class FeishuSection {
     if (f == null) {
       throw new ConfigException("feishu", "missing; it needs at least app_id and the app secret");
     }
-    URI base = baseUrl(requireNonNullElse(f.baseUrl(), FeishuSettings.FEISHU.toString()));
+    return settings(f, secrets, "feishu", Secrets.CREDENTIAL_NAME);
+  }
+
+  /** The app at {@code key} ({@code feishu} or {@code feishu[i]}); its secret may be credential {@code credential}. */
+  static FeishuSettings settings(RawConfig.Feishu f, Secrets secrets, String key, String credential) {
+    URI base = baseUrl(key, requireNonNullElse(f.baseUrl(), FeishuSettings.FEISHU.toString()));
     if (f.appId() == null || f.appId().isBlank()) {
-      throw new ConfigException("feishu.app_id", "missing");
+      throw new ConfigException(key + ".app_id", "missing");
     }
     if (!APP_ID.matcher(f.appId()).matches()) {
-      throw new ConfigException("feishu.app_id", "'" + f.appId() + "' is not an app id (letters, digits, _ and -)");
+      throw new ConfigException(key + ".app_id", "'" + f.appId() + "' is not an app id (letters, digits, _ and -)");
     }
-    FeishuSettings d = FeishuSettings.defaults(base, f.appId(), secrets.appSecret(f));
+    FeishuSettings d = FeishuSettings.defaults(base, f.appId(), secrets.appSecret(f, key, credential));
     int pageSize = requireNonNullElse(f.pageSize(), d.pageSize());
     if (pageSize < 10 || pageSize > 50) {
-      throw new ConfigException("feishu.page_size", pageSize + " is outside Feishu's range 10..50");
+      throw new ConfigException(key + ".page_size", pageSize + " is outside Feishu's range 10..50");
     }
     int maxPages = requireNonNullElse(f.maxPages(), d.maxPages());
     if (maxPages < 1 || maxPages > 1_000_000) {
-      throw new ConfigException("feishu.max_pages", maxPages + " is outside 1..1000000");
+      throw new ConfigException(key + ".max_pages", maxPages + " is outside 1..1000000");
     }
     int maxAttempts = requireNonNullElse(f.maxAttempts(), d.maxAttempts());
     if (maxAttempts < 1 || maxAttempts > 100) {
-      throw new ConfigException("feishu.max_attempts", maxAttempts + " is outside 1..100");
+      throw new ConfigException(key + ".max_attempts", maxAttempts + " is outside 1..100");
     }
     return new FeishuSettings(base, f.appId(), d.appSecret(), pageSize, maxPages,
-        positive("feishu.connect_timeout", f.connectTimeout(), d.connectTimeout()),
-        positive("feishu.response_timeout", f.responseTimeout(), d.responseTimeout()),
+        positive(key + ".connect_timeout", f.connectTimeout(), d.connectTimeout()),
+        positive(key + ".response_timeout", f.responseTimeout(), d.responseTimeout()),
         maxAttempts,
-        positive("feishu.max_retry_time", f.maxRetryTime(), d.maxRetryTime()),
-        positive("feishu.max_rate_limit_wait", f.maxRateLimitWait(), d.maxRateLimitWait()),
+        positive(key + ".max_retry_time", f.maxRetryTime(), d.maxRetryTime()),
+        positive(key + ".max_rate_limit_wait", f.maxRateLimitWait(), d.maxRateLimitWait()),
         d.maxResponseBytes());
   }
 
-  private static URI baseUrl(String text) {
+  private static URI baseUrl(String key, String text) {
     String t = switch (text.toLowerCase(Locale.ROOT)) {
       case "feishu" -> FeishuSettings.FEISHU.toString();
       case "lark" -> FeishuSettings.LARK.toString();
@@ -67,7 +72,7 @@ final class FeishuSection {
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new ConfigException("feishu.base_url",
+      throw new ConfigException(key + ".base_url",
           "'" + text + "' is not a base URL; use feishu, lark, or https://host[:port]");
     }
   }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The YAML file as written, before validation; every field may be absent. Keys are snake_case. */
 record RawConfig(
-    Feishu feishu,
+    JsonNode feishu,
     Schedule schedule,
     String stateDir,
     Guard guard,
@@ -14,9 +14,13 @@ record RawConfig(
     Logging logging,
     Metrics metrics,
     @JsonProperty("notify") Notify notifications,
-    List<JsonNode> writers) {
+    List<JsonNode> writers,
+    List<String> alsoAllow,
+    Removal removal,
+    Sources sources) {
 
   record Feishu(
+      String name,
       String baseUrl,
       String appId,
       String appSecret,
@@ -28,6 +32,18 @@ record RawConfig(
       Integer maxAttempts,
       String maxRetryTime,
       String maxRateLimitWait) {}
+
+  /** A writer's {@code also_allow}: a list of strings, read apart from the writer type's own settings. */
+  record OwnEntries(List<String> entries) {
+
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    OwnEntries {
+    }
+  }
+
+  record Removal(Integer confirmations, String grace) {}
+
+  record Sources(String maxAge) {}
 
   record Schedule(String interval, String cron, Boolean runOnStart, String retryAfter) {}
 

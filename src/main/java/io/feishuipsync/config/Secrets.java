@@ -17,7 +17,8 @@ import java.util.function.Function;
  */
 final class Secrets {
 
-  private static final String CREDENTIAL_NAME = "app_secret";
+  /** The systemd credential of a single app's secret; each app of a list has {@code app_secret_<name>}. */
+  static final String CREDENTIAL_NAME = "app_secret";
 
   private final Function<String, String> env;
 
@@ -25,31 +26,34 @@ final class Secrets {
     this.env = env;
   }
 
-  /** The app secret from {@code app_secret}, {@code app_secret_file} or the credential {@code app_secret}. */
-  Secret appSecret(RawConfig.Feishu f) {
+  /**
+   * The secret of the app at {@code key} from {@code app_secret}, {@code app_secret_file} or the systemd credential
+   * {@code credential}.
+   */
+  Secret appSecret(RawConfig.Feishu f, String key, String credential) {
     // An empty app_secret (e.g. ${FEISHU_APP_SECRET:-} with the variable unset) means "look elsewhere".
     boolean literal = f.appSecret() != null && !f.appSecret().isBlank();
     if (literal && f.appSecretFile() != null) {
-      throw new ConfigException("feishu.app_secret", "set either app_secret or app_secret_file, not both");
+      throw new ConfigException(key + ".app_secret", "set either app_secret or app_secret_file, not both");
     }
     if (literal) {
       return Secret.of(f.appSecret().strip());
     }
     if (f.appSecretFile() != null) {
-      return fromFile("feishu.app_secret_file", Path.of(f.appSecretFile()));
+      return fromFile(key + ".app_secret_file", Path.of(f.appSecretFile()));
     }
     String credentials = env.apply("CREDENTIALS_DIRECTORY");
     if (credentials != null && !credentials.isBlank()) {
-      Path p = Path.of(credentials, CREDENTIAL_NAME);
+      Path p = Path.of(credentials, credential);
       // notExists is false also when the directory cannot be searched: then the credential is there but unreadable.
       if (!Files.notExists(p)) {
-        requireReadableCredential(p);
-        return fromFile("$CREDENTIALS_DIRECTORY/" + CREDENTIAL_NAME, p);
+        requireReadableCredential(p, credential, key);
+        return fromFile("$CREDENTIALS_DIRECTORY/" + credential, p);
       }
     }
-    throw new ConfigException("feishu.app_secret",
+    throw new ConfigException(key + ".app_secret",
         "missing; set app_secret (e.g. ${FEISHU_APP_SECRET}), app_secret_file, or a systemd credential named "
-            + CREDENTIAL_NAME);
+            + credential);
   }
 
   /** A notify channel's optional signing secret at {@code key}; null when none is set. */
@@ -74,15 +78,15 @@ final class Secrets {
    * systemd announced a credential the service user cannot read: in a container {@code LoadCredential=} may fall
    * back to a root-only directory. Says so, with the path and the reason, and the way around it.
    */
-  private static void requireReadableCredential(Path p) {
+  private static void requireReadableCredential(Path p, String credential, String key) {
     try (InputStream in = Files.newInputStream(p)) {
       in.read();
     } catch (IOException e) {
       String why = e instanceof FileSystemException f && f.getFile() != null ? FileErrors.describe(e)
           : p + ": " + FileErrors.describe(e);
-      throw new ConfigException("$CREDENTIALS_DIRECTORY/" + CREDENTIAL_NAME, "set, but the credential cannot be"
+      throw new ConfigException("$CREDENTIALS_DIRECTORY/" + credential, "set, but the credential cannot be"
           + " read: " + why + "; systemd passed it where this user cannot read it (LoadCredential= in a container"
-          + " can do that): use feishu.app_secret_file instead, a file of mode 0640 in group feishu-ipsync");
+          + " can do that): use " + key + ".app_secret_file instead, a file of mode 0640 in group feishu-ipsync");
     }
   }
 

@@ -21,17 +21,28 @@ import java.util.TreeSet;
  * @param startedAt when the run began
  * @param duration how long it took
  * @param requests HTTP requests made to the source
- * @param list the fetched list as planned (empty when the fetch failed)
+ * @param list the list as planned, the operator's own entries included (empty when the fetch failed)
+ * @param sources what each source contributed, in config order, the operator's own entries last (empty when the
+ *     run got no list)
  */
 public record SyncResult(Outcome outcome, String message, int total, SortedSet<IpRange> added,
     SortedSet<IpRange> removed, boolean applied, boolean dryRun, List<WriterResult> writers, Instant startedAt,
-    Duration duration, int requests, SortedSet<IpRange> list) {
+    Duration duration, int requests, SortedSet<IpRange> list, List<SourceReport> sources) {
 
   public SyncResult {
     added = Collections.unmodifiableSortedSet(new TreeSet<>(added));
     removed = Collections.unmodifiableSortedSet(new TreeSet<>(removed));
     writers = List.copyOf(writers);
     list = Collections.unmodifiableSortedSet(new TreeSet<>(list));
+    sources = List.copyOf(sources);
+  }
+
+  /** A result that does not say where its entries came from. */
+  public SyncResult(Outcome outcome, String message, int total, SortedSet<IpRange> added, SortedSet<IpRange> removed,
+      boolean applied, boolean dryRun, List<WriterResult> writers, Instant startedAt, Duration duration,
+      int requests, SortedSet<IpRange> list) {
+    this(outcome, message, total, added, removed, applied, dryRun, writers, startedAt, duration, requests, list,
+        List.of());
   }
 
   /** A result that does not carry the fetched list. */
@@ -49,6 +60,11 @@ public record SyncResult(Outcome outcome, String message, int total, SortedSet<I
     REFUSED(4),
     WRITER_FAILED(5),
     ERROR(1),
+    /**
+     * At least one source failed and at least one answered: the union of the fresh lists and each failed source's
+     * last good list was applied. Not a failure (the list went out; a stale source has its own alert).
+     */
+    PARTIAL(6),
     /** The daemon was stopping and gave up the fetch: nothing applied, and no failure of Feishu's or a writer's. */
     ABANDONED(1);
 
@@ -72,9 +88,12 @@ public record SyncResult(Outcome outcome, String message, int total, SortedSet<I
       return this == SOURCE_FAILED || this == WRITER_FAILED || this == ERROR;
     }
 
-    /** Failed runs since the last success, after a run with this outcome: a refusal neither counts nor clears them. */
+    /**
+     * Failed runs since the last success, after a run with this outcome: a refusal neither counts nor clears them; a
+     * partial run applied the list, so it clears them (a source that keeps failing has its own "stale" alert).
+     */
     public int consecutiveFailures(int before) {
-      return this == SUCCESS ? 0 : isFailure() ? before + 1 : before;
+      return this == SUCCESS || this == PARTIAL ? 0 : isFailure() ? before + 1 : before;
     }
   }
 }

@@ -40,6 +40,8 @@ public final class SyncMetrics {
   private final AtomicLong consecutiveFailures = new AtomicLong();
   private final Map<String, AtomicLong> outcome = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> entries = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> sourceEntries = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> sourceFetchedAt = new ConcurrentHashMap<>();
   private final Timer duration;
 
   public SyncMetrics(Clock clock) {
@@ -70,6 +72,14 @@ public final class SyncMetrics {
     consecutiveFailures.set(failures);
     if (snapshot != null) {
       listFetchedAt.set(snapshot.fetchedAt().getEpochSecond());
+      java.util.Set<io.feishuipsync.core.IpRange> own = new java.util.TreeSet<>(snapshot.entries());
+      snapshot.sources().values().forEach(g -> own.removeAll(g.entries()));
+      snapshot.pending().forEach(p -> own.remove(p.address()));
+      // As a run records them: with several sources, or one beside the operator's own entries.
+      if (snapshot.sources().size() > 1 || (!snapshot.sources().isEmpty() && !own.isEmpty())) {
+        snapshot.sources().forEach((label, g) -> source(label, g.entries().size(), g.fetchedAt()));
+        source(io.feishuipsync.core.SourceReport.CONFIG, own.size(), null);
+      }
     }
     if (lastSuccessTime != null) {
       lastSuccess.set(lastSuccessTime.getEpochSecond());
@@ -98,6 +108,9 @@ public final class SyncMetrics {
       counter("feishu_ipsync.changes", "kind", "removed", "Entries removed from the allowlist")
           .increment(r.removed().size());
     }
+    if (r.sources().size() > 1) {
+      r.sources().forEach(s -> source(s.label(), s.entries(), s.fetchedAt()));
+    }
     for (WriterResult w : r.writers()) {
       if (w.outcome() == WriterResult.Outcome.SKIPPED) {
         continue;
@@ -110,6 +123,28 @@ public final class SyncMetrics {
       }).set(w.entries());
       counter("feishu_ipsync.writer.runs", "writer", w.writer(), "Writer runs by outcome")
           .increment();
+    }
+  }
+
+  /**
+   * One source's entries and the age of its list ({@code config} has no age), when there is more than one source:
+   * an alert on the age catches a source whose fetches keep failing while the others succeed.
+   */
+  private void source(String label, int count, Instant fetchedAt) {
+    sourceEntries.computeIfAbsent(label, k -> {
+      AtomicLong v = new AtomicLong();
+      Gauge.builder("feishu_ipsync.source.entries", v, AtomicLong::get).tag("source", k)
+          .description("Entries each source contributes (config: the operator's own)").register(registry);
+      return v;
+    }).set(count);
+    if (fetchedAt != null) {
+      sourceFetchedAt.computeIfAbsent(label, k -> {
+        AtomicLong v = new AtomicLong();
+        Gauge.builder("feishu_ipsync.source.age", this, m -> m.clock.instant().getEpochSecond() - v.get())
+            .tag("source", k).baseUnit("seconds").description("Age of each source's last good list")
+            .register(registry);
+        return v;
+      }).set(fetchedAt.getEpochSecond());
     }
   }
 

@@ -3,7 +3,9 @@ package io.feishuipsync.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.config.Config;
+import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.SourceReport;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.state.AtomicFiles;
@@ -37,8 +39,14 @@ public final class Notifier {
   private final Duration minInterval;
   private final Path stateFile;
   private final Clock clock;
+  private final Duration maxAge;
 
   public Notifier(Config.NotifySettings settings, Path stateDir, Clock clock) {
+    this(settings, stateDir, clock, Duration.ofHours(48));
+  }
+
+  /** A notifier that also says when a source's last good list is older than {@code maxAge} (sources.max_age). */
+  public Notifier(Config.NotifySettings settings, Path stateDir, Clock clock, Duration maxAge) {
     this.channels = new ArrayList<>();
     if (settings.feishuBot() != null) {
       channels.add(new FeishuBotChannel(new ChannelTarget(settings.feishuBot(), clock)));
@@ -50,6 +58,7 @@ public final class Notifier {
     this.minInterval = settings.minInterval();
     this.stateFile = stateDir.resolve("notify.json");
     this.clock = clock;
+    this.maxAge = maxAge;
   }
 
   /**
@@ -63,11 +72,13 @@ public final class Notifier {
     ObjectNode state = load();
     List<Event> events = new ArrayList<>();
     boolean alerting = state.path("alerting").asBoolean(false);
-    if (r.outcome() == SyncResult.Outcome.SUCCESS) {
+    if (r.outcome() == SyncResult.Outcome.SUCCESS || r.outcome() == SyncResult.Outcome.PARTIAL) {
       if (alerting) {
         events.add(new Event("recovered", "syncs work again: " + r.message(), r.total(), List.of(), List.of(), 0));
         state.put("alerting", false);
       }
+    }
+    if (r.outcome() == SyncResult.Outcome.SUCCESS || r.outcome() == SyncResult.Outcome.PARTIAL) {
       if (r.applied() && (!r.added().isEmpty() || !r.removed().isEmpty())) {
         events.add(new Event("changed", changeText(r), r.total(), strings(r.added()), strings(r.removed()), 0));
       }
@@ -82,6 +93,15 @@ public final class Notifier {
           + " firewall keeps the last good list. Last error: " + r.message(), r.total(), List.of(), List.of(),
           consecutiveFailures));
       state.put("alerting", true);
+    }
+    for (SourceReport s : r.sources()) {
+      if (s.state() == SourceReport.State.STALE && s.fetchedAt().plus(maxAge).isBefore(clock.instant())) {
+        // One message for every stale source, at most once per min_interval.
+        events.add(new Event("stale", "source " + s.label() + ": its last good list is from " + s.fetchedAt()
+            + ", older than sources.max_age " + Durations.format(maxAge) + "; it stays applied, but its fetches"
+            + " fail: " + s.error(), r.total(), List.of(), List.of(), consecutiveFailures));
+        break;
+      }
     }
     for (Event e : events) {
       if (!due(state, e.kind()) && !e.kind().equals("recovered") && !e.kind().equals("failing")) {

@@ -98,7 +98,8 @@ public final class StateStore {
         return new Loaded(Optional.empty(), p + " is inconsistent (count differs from entries); ignoring it");
       }
       Instant fetched = Instant.parse(root.path("fetched_at").asText());
-      return new Loaded(Optional.of(new Snapshot(entries, fetched, root.path("source").asText(""))), null);
+      return new Loaded(Optional.of(new Snapshot(entries, fetched, root.path("source").asText(""),
+          SnapshotParts.sources(root.path("sources")), SnapshotParts.pending(root.path("pending")))), null);
     } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
       return new Loaded(Optional.empty(), p + " is corrupt (" + e.getClass().getSimpleName() + "); ignoring it");
     }
@@ -113,11 +114,21 @@ public final class StateStore {
     root.put("count", s.entries().size());
     ArrayNode arr = root.putArray("entries");
     s.entries().forEach(r -> arr.add(r.toString()));
+    SnapshotParts.write(s, root);
     write(SNAPSHOT, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
 
   /** Appends one applied change to the history, durably. */
   public void appendHistory(Instant time, ChangeSet change, int total, String source) throws IOException {
+    appendHistory(time, change, total, source, java.util.Map.of());
+  }
+
+  /**
+   * Appends one applied change to the history, durably, with the sources ({@code feishu}, {@code config}, ...) of
+   * each added and removed entry when {@code origins} is not empty.
+   */
+  public void appendHistory(Instant time, ChangeSet change, int total, String source,
+      java.util.Map<IpRange, java.util.List<String>> origins) throws IOException {
     ensureDir();
     ObjectNode line = JSON.createObjectNode();
     line.put("time", time.toString());
@@ -127,6 +138,10 @@ public final class StateStore {
     ArrayNode removed = line.putArray("removed");
     change.removed().forEach(r -> removed.add(r.toString()));
     line.put("source", source);
+    if (!origins.isEmpty()) {
+      ObjectNode by = line.putObject("origins");
+      origins.forEach((r, labels) -> labels.forEach(by.withArray(r.toString())::add));
+    }
     Path p = dir.resolve(HISTORY);
     try {
       Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

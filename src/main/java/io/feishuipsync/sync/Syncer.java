@@ -1,21 +1,17 @@
 package io.feishuipsync.sync;
 
-import io.feishuipsync.core.AddressSets;
 import io.feishuipsync.core.AddressSource;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.core.Plan;
 import io.feishuipsync.core.Sanitize;
-import io.feishuipsync.core.SourceException;
-import io.feishuipsync.core.SourceList;
+import io.feishuipsync.core.SourceReport;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.state.FileErrors;
-import io.feishuipsync.state.Snapshot;
 import io.feishuipsync.state.StateLock;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
@@ -32,25 +28,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sync: fetch, check the writers, plan against the last applied list, guard, apply to every writer, record.
- * The snapshot advances only when every writer succeeded, so a failed writer is retried with the same change.
+ * One sync: fetch every source, check the writers, plan against the last applied list ({@link ListMerge}), guard,
+ * apply to every writer, record. The snapshot advances only when every writer succeeded, so a failed writer is
+ * retried with the same change.
  * The caller holds the {@link StateLock} (except for dry runs, which write nothing).
  */
 public final class Syncer {
 
   private static final Logger log = LoggerFactory.getLogger(Syncer.class);
 
-  /** How to run: {@code dryRun} applies and records nothing; {@code force} lifts the removal-ratio guard. */
-  public record Options(boolean dryRun, boolean force) {}
+  /**
+   * How to run: {@code dryRun} applies and records nothing; {@code force} lifts the change guards; {@code prune}
+   * lets every pending removal happen now.
+   */
+  public record Options(boolean dryRun, boolean force, boolean prune) {
 
-  private final AddressSource source;
+    public Options(boolean dryRun, boolean force) {
+      this(dryRun, force, false);
+    }
+  }
+
+  private final Feeds feeds;
   private final StateStore store;
   private final List<Writer> writers;
   private final GuardSettings guard;
   private final Clock clock;
 
+  /** A syncer of one source with no own entries and removals at once. */
   public Syncer(AddressSource source, StateStore store, List<Writer> writers, GuardSettings guard, Clock clock) {
-    this.source = source;
+    this(Feeds.single(source), store, writers, guard, clock);
+  }
+
+  public Syncer(Feeds feeds, StateStore store, List<Writer> writers, GuardSettings guard, Clock clock) {
+    this.feeds = feeds;
     this.store = store;
     this.writers = List.copyOf(writers);
     this.guard = guard;
@@ -97,6 +107,9 @@ public final class Syncer {
     private int total;
     private SortedSet<IpRange> list = new TreeSet<>();
     private ChangeSet change = new ChangeSet(new TreeSet<>(), new TreeSet<>());
+    private List<SourceReport> sources = List.of();
+    /** Set when no source answered but own entries go out with the last good list: every outcome says so. */
+    private String noSource;
 
     Run(Options options, Instant start) {
       this.options = options;
@@ -104,23 +117,17 @@ public final class Syncer {
     }
 
     SyncResult execute() {
-      SourceList fetched;
-      try {
-        fetched = source.fetch();
-      } catch (SourceException e) {
-        return e.isAbandoned() ? finish(SyncResult.Outcome.ABANDONED, e.getMessage(), false)
-            : finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + e.getMessage(), false);
+      Feeds.Fetch fetch = feeds.fetchAll();
+      requests = fetch.requests();
+      if (fetch.abandoned() != null) {
+        return finish(SyncResult.Outcome.ABANDONED, fetch.abandoned().getMessage(), false);
       }
-      requests = fetched.requests();
-      SortedSet<IpRange> desired = AddressSets.withoutCovered(fetched.entries());
-      if (desired.size() < fetched.entries().size()) {
-        log.info("{} of {} entries lie inside wider prefixes of the same list; they are left out",
-            fetched.entries().size() - desired.size(), fetched.entries().size());
+      StateStore.Loaded loaded = fetch.allFailed() && !ownEntries() ? null : store.loadSnapshot();
+      if (loaded == null || (fetch.allFailed() && loaded.snapshot().isEmpty())) {
+        // Own entries go out with the last good list; with no list at all nothing is safe to apply (README).
+        return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + fetch.errors(), false);
       }
-      total = desired.size();
-      list = desired;
-
-      StateStore.Loaded loaded = store.loadSnapshot();
+      noSource = fetch.allFailed() ? "fetch failed: " + fetch.errors() : null;
       if (loaded.firstRun()) {
         log.info("snapshot: {}", loaded.problem());
       } else if (loaded.problem() != null) {
@@ -163,9 +170,15 @@ public final class Syncer {
         }
       }
 
-      Plan plan = Plan.of(baseline(loaded, holdings), desired, guard, options.force());
-      change = plan.change();
-      if (!plan.allowed()) {
+      ListMerge.Result merge = ListMerge.plan(new ListMerge.Input(fetch.answers(), loaded.snapshot(),
+          largestHeld(holdings), feeds.alsoAllow(), feeds.removal(), guard, options.force(), options.prune(),
+          clock.instant()));
+      SortedSet<IpRange> desired = merge.desired();
+      change = merge.change();
+      list = desired;
+      total = desired.size();
+      sources = merge.reports();
+      if (merge.refusal() != null) {
         for (int i = 0; i < writers.size(); i++) {
           Holding h = holdings.get(i);
           if (h != null) {
@@ -173,7 +186,7 @@ public final class Syncer {
                 0, h.drift(), null));
           }
         }
-        String refused = "refused, nothing applied: " + plan.refusal();
+        String refused = "refused, nothing applied: " + merge.refusal();
         return cannotRun.isEmpty() ? finish(SyncResult.Outcome.REFUSED, refused, false)
             : finish(SyncResult.Outcome.WRITER_FAILED, "dry run: " + refused + "; " + toFix(cannotRun), false);
       }
@@ -183,7 +196,8 @@ public final class Syncer {
         if (holdings.get(i) == null) {
           continue;
         }
-        WriterResult r = applyOne(writers.get(i), holdings.get(i), desired, loaded.snapshot());
+        WriterResult r = WriterRun.apply(writers.get(i), holdings.get(i), desired, loaded.snapshot(),
+            options.dryRun());
         allOk &= r.outcome() != WriterResult.Outcome.FAILED;
         results.add(r);
       }
@@ -198,47 +212,25 @@ public final class Syncer {
       }
       try {
         if (!change.isEmpty() || loaded.snapshot().isEmpty()) {
-          store.appendHistory(clock.instant(), change, total, fetched.source());
+          store.appendHistory(clock.instant(), change, total, merge.snapshot().source(),
+              sources.size() > 1 ? merge.origins() : java.util.Map.of());
         }
-        store.saveSnapshot(new Snapshot(desired, fetched.fetchedAt(), fetched.source()));
+        store.saveSnapshot(merge.snapshot());
       } catch (IOException e) {
         return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.dir()
             + " could not be saved: " + FileErrors.describe(e), false);
       }
-      return finish(SyncResult.Outcome.SUCCESS, (change.isEmpty() ? "unchanged: " : "applied: ") + total
-          + " entries, " + change, true);
+      String done = (change.isEmpty() ? "unchanged: " : "applied: ") + total + " entries, " + change;
+      if (fetch.allFailed()) {
+        return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + fetch.errors() + "; the last good list"
+            + " and your own entries are held, " + done, false);
+      }
+      return fetch.anyFailed() ? finish(SyncResult.Outcome.PARTIAL, "partial, " + done + "; the last good list"
+          + " of each failed source is kept: " + fetch.errors(), true) : finish(SyncResult.Outcome.SUCCESS, done, true);
     }
 
-    private WriterResult applyOne(Writer w, Holding holding, SortedSet<IpRange> list,
-        Optional<Snapshot> lastApplied) {
-      SortedSet<IpRange> desired = w.scope(list);
-      ChangeSet c = ChangeSet.between(holding.entries(), desired);
-      if (holding.inSync(desired)) {
-        return new WriterResult(w.name(), WriterResult.Outcome.UNCHANGED, desired.size(), 0, 0, List.of(), null);
-      }
-      Optional<SortedSet<IpRange>> left = lastApplied.map(s -> w.scope(s.entries()));
-      boolean created = Drift.isCreation(holding, left);
-      // What a first sync finds missing it creates: that is no one's drift, and the summary says so.
-      List<String> drift = created ? List.of() : holding.drift();
-      if (options.dryRun()) {
-        return new WriterResult(w.name(), WriterResult.Outcome.WOULD_CHANGE, holding.entries().size(),
-            c.added().size(), c.removed().size(), drift, null, created);
-      }
-      Drift.report(w.name(), holding, left, created);
-      try {
-        w.apply(desired, c);
-        log.info("{}: now holds {} entries ({})", w.name(), desired.size(), c);
-        return new WriterResult(w.name(), WriterResult.Outcome.CHANGED, desired.size(), c.added().size(),
-            c.removed().size(), drift, null, created);
-      } catch (WriterException e) {
-        log.error("{}", e.getMessage());
-        return new WriterResult(w.name(), WriterResult.Outcome.FAILED, holding.entries().size(), 0, 0,
-            holding.drift(), e.getMessage());
-      } catch (RuntimeException e) {
-        log.error("{}: unexpected failure", w.name(), e);
-        return new WriterResult(w.name(), WriterResult.Outcome.FAILED, holding.entries().size(), 0, 0,
-            holding.drift(), w.name() + ": unexpected " + e);
-      }
+    private boolean ownEntries() {
+      return !feeds.alsoAllow().isEmpty() || writers.stream().anyMatch(OwnEntries.class::isInstance);
     }
 
     private boolean hasResult(Writer w) {
@@ -258,12 +250,15 @@ public final class Syncer {
     }
 
     private SyncResult finish(SyncResult.Outcome outcome, String message, boolean applied) {
+      if (noSource != null && !message.startsWith(noSource)) {
+        message = noSource + "; " + message;
+      }
       List<WriterResult> ordered = new ArrayList<>();
       for (Writer w : writers) {
         results.stream().filter(r -> r.writer().equals(w.name())).findFirst().ifPresent(ordered::add);
       }
       SyncResult r = new SyncResult(outcome, message, total, change.added(), change.removed(), applied,
-          options.dryRun(), ordered, start, Duration.between(start, clock.instant()), requests, list);
+          options.dryRun(), ordered, start, Duration.between(start, clock.instant()), requests, list, sources);
       // The caller (CLI or daemon) reports failures to the operator; this line is the record.
       log.info("sync {}: {}", outcome.name().toLowerCase(java.util.Locale.ROOT), message);
       return r;
@@ -277,11 +272,8 @@ public final class Syncer {
         + String.join("; ", cannotRun);
   }
 
-  /** The last applied list: the snapshot, or when it is unusable, the largest list a writer holds. */
-  private static Optional<SortedSet<IpRange>> baseline(StateStore.Loaded loaded, List<Holding> holdings) {
-    if (loaded.snapshot().isPresent()) {
-      return Optional.of(loaded.snapshot().get().entries());
-    }
+  /** The largest list a writer holds: what an earlier sync applied, when the snapshot is unusable. */
+  private static Optional<SortedSet<IpRange>> largestHeld(List<Holding> holdings) {
     return holdings.stream().filter(java.util.Objects::nonNull).map(Holding::entries).filter(e -> !e.isEmpty())
         .max(java.util.Comparator.comparingInt(SortedSet::size));
   }

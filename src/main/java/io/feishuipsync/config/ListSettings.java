@@ -1,0 +1,33 @@
+package io.feishuipsync.config;
+
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.RemovalSettings;
+import io.feishuipsync.feishu.FeishuSettings;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Where the list comes from and how it changes.
+ *
+ * @param apps every Feishu or Lark app, in config order (one when {@code feishu:} is a single app)
+ * @param alsoAllow the operator's own entries for every writer ({@code also_allow})
+ * @param removal when a missing address really goes ({@code removal})
+ * @param maxAge a source whose last good list is older than this raises an alert ({@code sources.max_age})
+ */
+public record ListSettings(List<App> apps, SortedSet<IpRange> alsoAllow, RemovalSettings removal,
+    Duration maxAge) {
+
+  public ListSettings {
+    apps = List.copyOf(apps);
+    alsoAllow = Collections.unmodifiableSortedSet(new TreeSet<>(alsoAllow));
+  }
+
+  /** One app and the label its entries carry ({@code feishu}, {@code lark}, ...). */
+  public record App(String label, FeishuSettings settings) {}
+
+  /** What {@code status} needs of the config, read without its secrets: when removals happen and sources age. */
+  public record Timings(RemovalSettings removal, Duration maxAge) {}
+}
