@@ -113,7 +113,8 @@ public final class ConfigLoader {
     return new Config(source, feishu, ScheduleSettings.from(raw.schedule()), stateDir,
         PolicySections.guard(raw.guard()), PolicySections.validation(raw.validation()),
         Config.LoggingSettings.from(raw.logging()), Config.MetricsSettings.from(raw.metrics()),
-        Config.NotifySettings.from(raw.notifications(), secrets), writers(raw.writers(), stateDir));
+        Config.NotifySettings.from(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),
+        writers(raw.writers(), stateDir));
   }
 
   private List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir) {
