@@ -19,6 +19,7 @@ import io.feishuipsync.state.Snapshot;
 import io.feishuipsync.state.StateLock;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
+import io.feishuipsync.state.SyncState;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,12 +45,12 @@ public final class Syncer {
   public record Options(boolean dryRun, boolean force) {}
 
   private final AddressSource source;
-  private final StateStore store;
+  private final SyncState store;
   private final List<Writer> writers;
   private final GuardSettings guard;
   private final Clock clock;
 
-  public Syncer(AddressSource source, StateStore store, List<Writer> writers, GuardSettings guard, Clock clock) {
+  public Syncer(AddressSource source, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock) {
     this.source = source;
     this.store = store;
     this.writers = List.copyOf(writers);
@@ -79,9 +80,9 @@ public final class Syncer {
       } catch (IOException e) {
         // A failed run has already said what went wrong, most often this same disk: one line is enough.
         if (result.outcome() == SyncResult.Outcome.SUCCESS) {
-          log.error("cannot record the run's status in {}: {}", store.dir(), e.getMessage());
+          log.error("cannot record the run's status in {}: {}", store.where(), e.getMessage());
         } else {
-          log.debug("cannot record the run's status in {}: {}", store.dir(), e.getMessage());
+          log.debug("cannot record the run's status in {}: {}", store.where(), e.getMessage());
         }
       }
     }
@@ -202,7 +203,7 @@ public final class Syncer {
         }
         store.saveSnapshot(new Snapshot(desired, fetched.fetchedAt(), fetched.source()));
       } catch (IOException e) {
-        return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.dir()
+        return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.where()
             + " could not be saved: " + FileErrors.describe(e), false);
       }
       return finish(SyncResult.Outcome.SUCCESS, (change.isEmpty() ? "unchanged: " : "applied: ") + total
