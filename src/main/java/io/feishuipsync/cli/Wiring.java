@@ -9,17 +9,24 @@ import io.feishuipsync.exec.ProcessCommandRunner;
 import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.metrics.SyncMetrics;
 import io.feishuipsync.notify.Notifier;
+import io.feishuipsync.state.DatabaseState;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
+import io.feishuipsync.sync.NotBackwards;
 import io.feishuipsync.sync.Syncer;
 import io.feishuipsync.writer.WriterContext;
+import io.feishuipsync.writer.WriterType;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds the pipeline from a validated config: Feishu client, state store, writers, syncer, metrics, notifier. */
+/**
+ * Builds the pipeline from a validated config: Feishu client, state store, writers, syncer, metrics, notifier. In
+ * cluster mode the syncer gets the host writers only; the cluster writers run in {@link #clusterSync}, with a
+ * Feishu client of their own (the two schedules may fetch at once).
+ */
 final class Wiring implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Wiring.class);
@@ -28,6 +35,8 @@ final class Wiring implements AutoCloseable {
   final FeishuClient client;
   final StateStore store;
   final List<Writer> writers;
+  final List<Writer> clusterWriters;
+  final FeishuClient clusterClient;
   final Syncer syncer;
   final SyncMetrics metrics;
   final Notifier notifier;
@@ -39,7 +48,14 @@ final class Wiring implements AutoCloseable {
     this.store = new StateStore(config.stateDir());
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
         () -> store.loadSnapshot().entries());
-    this.writers = config.writers().stream().map((WriterSpec s) -> s.build(ctx)).toList();
+    boolean cluster = config.cluster() != null;
+    this.writers = config.writers().stream()
+        .filter(s -> !cluster || s.type().placement() == WriterType.Placement.HOST)
+        .map((WriterSpec s) -> s.build(ctx)).toList();
+    this.clusterWriters = config.writers().stream()
+        .filter(s -> cluster && s.type().placement() == WriterType.Placement.CLUSTER)
+        .map((WriterSpec s) -> s.build(ctx)).toList();
+    this.clusterClient = cluster ? new FeishuClient(config.feishu(), Sleeper.SYSTEM, clock) : null;
     this.syncer = new Syncer(config.validation().enforcedOn(client), store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock);
@@ -71,8 +87,17 @@ final class Wiring implements AutoCloseable {
     return r;
   }
 
+  /** One run of the cluster writers, with their state in the cluster database (inside the caller's transaction). */
+  SyncResult clusterSync(DatabaseState state) {
+    return new Syncer(new NotBackwards(config.validation().enforcedOn(clusterClient), state), state, clusterWriters,
+        config.guard(), Clock.systemUTC()).runOnce(new Syncer.Options(false, false));
+  }
+
   @Override
   public void close() {
     client.close();
+    if (clusterClient != null) {
+      clusterClient.close();
+    }
   }
 }

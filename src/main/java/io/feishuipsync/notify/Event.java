@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Something people are told about.
  *
- * @param kind {@code changed}, {@code refused}, {@code failing} or {@code recovered}
+ * @param kind {@code changed}, {@code refused}, {@code failing}, {@code recovered}, {@code cluster_down} or
+ *     {@code cluster_up}
  * @param text one human line (and for a change, the addresses)
  * @param total entries in the list
  * @param added addresses added (changes only)
