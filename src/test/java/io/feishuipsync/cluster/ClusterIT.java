@@ -85,9 +85,18 @@ class ClusterIT {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws IOException {
     nodes.forEach(Process::destroyForcibly);
     proxy.close();
+    // What each node said, for a failure's report.
+    for (int i = 1; i <= nodes.size(); i++) {
+      Path log = dir.resolve("node-" + i + "/out.log");
+      if (Files.exists(log)) {
+        List<String> lines = Files.readAllLines(log);
+        System.out.println("--- node-" + i + " (last 40 lines)");
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+      }
+    }
   }
 
   Process start(int i) throws IOException {
@@ -115,8 +124,7 @@ class ClusterIT {
   SortedSet<IpRange> fileOf(int i) {
     try {
       return Files.readAllLines(dir.resolve("node-" + i + "/allow.conf")).stream()
-          .filter(l -> l.startsWith("allow ") && l.endsWith(";"))
-          .map(l -> IpRange.parse(l.substring("allow ".length(), l.length() - 1)))
+          .filter(l -> !l.isBlank() && !l.startsWith("#")).map(IpRange::parse)
           .collect(Collectors.toCollection(TreeSet::new));
     } catch (IOException e) {
       return new TreeSet<>();
@@ -142,11 +150,12 @@ class ClusterIT {
     return groupOf(group).equals(want) && listOf(prefixList).equals(want);
   }
 
-  static long await(String what, long seconds, BooleanSupplier done) throws InterruptedException {
+  long await(String what, long seconds, BooleanSupplier done) throws InterruptedException {
     long start = System.nanoTime();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() - start > seconds * 1_000_000_000L) {
-        throw new AssertionError("not within " + seconds + "s: " + what);
+        throw new AssertionError("not within " + seconds + "s: " + what + "; files " + fileOf(1) + " " + fileOf(2)
+            + ", group " + groupOf(group) + ", prefix list " + listOf(prefixList));
       }
       Thread.sleep(200);
     }
