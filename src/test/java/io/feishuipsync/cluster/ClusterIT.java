@@ -173,7 +173,10 @@ class ClusterIT {
     }
   }
 
-  /** A list of 30 with one removed and two added: one authorize, one revoke, one prefix list change. */
+  /**
+   * A list of 30 with one removed and two added: applied once, that is two authorisations (the writer authorises
+   * rule by rule), one revocation (in one batch) and one prefix list change.
+   */
   static List<String> changed() {
     List<String> next = new ArrayList<>(FakeFeishu.docAddresses(32));
     next.remove(0);
@@ -202,7 +205,7 @@ class ClusterIT {
     await("the change everywhere", 60, () -> fileOf(1).equals(next) && fileOf(2).equals(next)
         && fileOf(3).equals(next) && cloudHolds(next));
     Thread.sleep(4 * 2000); // four more fires of the schedule
-    assertEquals(Map.of("AuthorizeSecurityGroupIngress", 1, "RevokeSecurityGroupIngress", 1,
+    assertEquals(Map.of("AuthorizeSecurityGroupIngress", 2, "RevokeSecurityGroupIngress", 1,
         "ModifyManagedPrefixList", 1), proxy.modifying(), "each cloud target changed once for the change");
     assertEquals("2", query("SELECT count(*) FROM ipsync_history"), "the first list and the change, once each");
     assertTrue(nodes.stream().allMatch(Process::isAlive));
