@@ -210,6 +210,11 @@ class ClusterIT {
         "ModifyManagedPrefixList", 1), proxy.modifying(), "each cloud target changed once for the change");
     assertEquals("2", query("SELECT count(*) FROM ipsync_history"), "the first list and the change, once each");
     assertTrue(nodes.stream().allMatch(Process::isAlive));
+    for (int i = 1; i <= 3; i++) {
+      String cmdline = Files.readString(Path.of("/proc/" + nodes.get(i - 1).pid() + "/cmdline"));
+      assertTrue(!cmdline.contains(PostgresServer.PASSWORD), "no database password in the process list");
+      assertTrue(!Files.readString(dir.resolve("node-" + i + "/out.log")).contains(PostgresServer.PASSWORD));
+    }
   }
 
   @Test
