@@ -161,7 +161,8 @@ CASES = [
     ("Cluster mode: the database stopped and started: host writers go on without a failed sync, the outage is "
      "reported once per node (log, status, metric, notify), the cluster job resumes by itself",
      ["ClusterIT#aDatabaseStopAndStartFailsNoHostSyncAndTheCloudCatchesUp",
-      "ClusterNodeTest#theClusterJobRunsAnOutageIsReportedOnceAndTheJobResumesWhenTheDatabaseIsBack"]),
+      "ClusterNodeTest#theClusterJobRunsAnOutageIsReportedOnceAndTheJobResumesWhenTheDatabaseIsBack",
+      "ClusterNodeTest#aNodeStartedWhileTheDatabaseIsDownJoinsWhenItComesBack"]),
     ("Cluster mode: a list fetched before the one the cluster last applied is not applied (row lock, one line, no "
      "failure); the snapshot never goes back",
      ["ClusterStateTest#aNodeThatFetchedAnOlderListDoesNotRollTheCloudWriterBack",
@@ -172,6 +173,7 @@ CASES = [
      ["ClusterSchemaTest#nodesStartingAtOnceCreateTheSchemaExactlyOnce",
       "ClusterSchemaTest#firstStartCreatesQuartzAndOwnTablesAndASecondStartChangesNothing",
       "ClusterSchemaTest#aDatabaseOfAnotherSchemaVersionIsRefusedWithOneLine",
+      "CliClusterTest#aNodeFindingAnotherSchemaVersionRefusesToRunWithOneLineAndExitTwo",
       "ClusterNodeTest#aRefusedLoginIsASetupErrorNamingUserAndUrlButNotThePassword",
       "CliClusterTest#checkConfigOnlineReachesTheDatabaseAndNamesUserAndUrlButNotThePasswordWhenRefused"]),
     ("Security review", None),

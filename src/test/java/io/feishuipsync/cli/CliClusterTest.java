@@ -66,6 +66,22 @@ class CliClusterTest {
   }
 
   @Test
+  void aNodeFindingAnotherSchemaVersionRefusesToRunWithOneLineAndExitTwo() throws Exception {
+    String url = db.newDatabase();
+    try (Connection c = PostgresServer.connect(url)) {
+      ClusterSchema.ensure(c);
+      try (Statement st = c.createStatement()) {
+        st.execute("UPDATE ipsync_schema SET version = 2");
+      }
+    }
+    CliRunner.Result r = run(PostgresServer.PASSWORD, config(url), "run");
+    assertEquals(Cli.USAGE, r.exit(), r.err() + r.log());
+    assertEquals("feishu-ipsync: cluster: the cluster database holds schema version 2, this feishu-ipsync reads"
+        + " version 1; run the same release on every node\n", r.err());
+    assertEquals(0, feishu.listRequests(), "nothing synced");
+  }
+
+  @Test
   void statusShowsTheNodesTheLastClusterRunAndEachClusterWritersResult() throws Exception {
     String url = db.newDatabase();
     Instant checkin = Instant.parse("2026-11-24T10:00:02Z");

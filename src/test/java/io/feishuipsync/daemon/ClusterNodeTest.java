@@ -99,6 +99,25 @@ class ClusterNodeTest {
   }
 
   @Test
+  void aNodeStartedWhileTheDatabaseIsDownJoinsWhenItComesBack() throws Exception {
+    String url = db.newDatabase();
+    db.stop();
+    try (ClusterNode node = node(url, PostgresServer.PASSWORD)) {
+      try {
+        node.start();
+        assertEquals(List.of(false), reported, "the start goes on, reporting the cluster job not running");
+        Thread.sleep(2500);
+        assertEquals(0, runs.get());
+      } finally {
+        db.start();
+      }
+      await("joined", 30, () -> reported.size() == 2);
+      assertEquals(List.of(false, true), reported);
+      await("runs", 30, () -> runs.get() >= 1);
+    }
+  }
+
+  @Test
   void aRefusedLoginIsASetupErrorNamingUserAndUrlButNotThePassword() throws Exception {
     String url = db.newDatabase();
     try (ClusterNode node = node(url, "wrong-Password-123")) {
