@@ -169,6 +169,7 @@ public final class ClusterNode implements AutoCloseable {
   void runOnce() {
     SyncResult r;
     try (Connection c = connections.getConnection()) {
+      bound(c);
       c.setAutoCommit(false);
       r = run.run(new DatabaseState(c, settings.nodeId()));
       c.commit();
@@ -180,6 +181,23 @@ public final class ClusterNode implements AutoCloseable {
       listener.ran(r);
     } catch (RuntimeException e) {
       log.error("cluster: cannot report the run: {}", e.toString());
+    }
+  }
+
+  /**
+   * The run holds the snapshot row's lock from its fetch to its commit. A node that dies without closing its socket
+   * (host off) or stalls must not hold it for long: the server probes the peer every check-in interval and ends a
+   * session idle in its transaction for 15 minutes (longer than any apply), and a run waits for the lock at most
+   * twice the check-in interval (at least 30 s), then fails and the next fire tries again.
+   */
+  private void bound(Connection c) throws SQLException {
+    long checkin = Math.max(1, settings.checkinInterval().toSeconds());
+    try (Statement st = c.createStatement()) {
+      st.execute("SET tcp_keepalives_idle = " + checkin);
+      st.execute("SET tcp_keepalives_interval = " + checkin);
+      st.execute("SET tcp_keepalives_count = 3");
+      st.execute("SET idle_in_transaction_session_timeout = '15min'");
+      st.execute("SET lock_timeout = '" + Math.max(30, 2 * checkin) + "s'");
     }
   }
 
