@@ -9,7 +9,7 @@ say() { echo "setup: $*"; }
 die() { echo "setup: FAILED: $*" >&2; exit 1; }
 
 need=()
-for pkg in docker.io nftables iptables ipset iproute2 debootstrap systemd; do
+for pkg in docker.io nftables iptables ipset iproute2 debootstrap systemd postgresql; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -23,6 +23,8 @@ fi
 for tool in nft iptables ip6tables iptables-restore ipset ip dockerd debootstrap systemd-analyze; do
   command -v "$tool" >/dev/null || die "$tool is missing after install"
 done
+# The cluster tests start a throwaway PostgreSQL server of their own from these binaries.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || die "postgresql is installed but no /usr/lib/postgresql/*/bin/initdb"
 
 if docker info >/dev/null 2>&1; then
   say "dockerd is running"

@@ -177,6 +177,30 @@ CASES = [
       "PendingRemovalsTest#aRunWithoutAnyFetchConfirmsNothingAndRemovesNothing",
       "ListMergeTest#heldRemovalsDoNotCountInTheRemovalGuardAndStayApplied",
       "SnapshotSourcesTest#aMalformedPendingRemovalMakesTheSnapshotUnusableNotHalfTrusted"]),
+    ("Cluster mode (two and three daemons, one PostgreSQL, moto): each node's file writer is updated on every node, "
+     "the security group and prefix list are changed once per change (EC2 calls counted)",
+     ["ClusterIT#threeNodesUpdateTheirOwnFilesAndChangeTheCloudTargetsExactlyOncePerChange"]),
+    ("Cluster mode: `kill -9` of the node running the cluster job mid-apply: another node recovers the job within "
+     "about two check-ins (plus Quartz's 7.5 s grace) and the cloud targets converge",
+     ["ClusterIT#killingTheNodeThatHoldsTheClusterJobMidApplyIsRecoveredByTheOther"]),
+    ("Cluster mode: the database stopped and started: host writers go on without a failed sync, the outage is "
+     "reported once per node (log, status, metric, notify), the cluster job resumes by itself",
+     ["ClusterIT#aDatabaseStopAndStartFailsNoHostSyncAndTheCloudCatchesUp",
+      "ClusterNodeTest#theClusterJobRunsAnOutageIsReportedOnceAndTheJobResumesWhenTheDatabaseIsBack",
+      "ClusterNodeTest#aNodeStartedWhileTheDatabaseIsDownJoinsWhenItComesBack"]),
+    ("Cluster mode: a list fetched before the one the cluster last applied is not applied (row lock, one line, no "
+     "failure); the snapshot never goes back",
+     ["ClusterStateTest#aNodeThatFetchedAnOlderListDoesNotRollTheCloudWriterBack",
+      "ClusterStateTest#savingAnOlderSnapshotIsRefusedAndChangesNothing",
+      "ClusterStateTest#aSecondRunWaitsForTheRowLockOfTheFirst"]),
+    ("Cluster mode: schema created once by nodes starting together, idempotent; another schema version or a "
+     "refused login stops cluster mode with one line (exit 2), the password never shown",
+     ["ClusterSchemaTest#nodesStartingAtOnceCreateTheSchemaExactlyOnce",
+      "ClusterSchemaTest#firstStartCreatesQuartzAndOwnTablesAndASecondStartChangesNothing",
+      "ClusterSchemaTest#aDatabaseOfAnotherSchemaVersionIsRefusedWithOneLine",
+      "CliClusterTest#aNodeFindingAnotherSchemaVersionRefusesToRunWithOneLineAndExitTwo",
+      "ClusterNodeTest#aRefusedLoginIsASetupErrorNamingUserAndUrlButNotThePassword",
+      "CliClusterTest#checkConfigOnlineReachesTheDatabaseAndNamesUserAndUrlButNotThePasswordWhenRefused"]),
     ("Security review", None),
     ("Own entries (also_allow, top level and per writer) of 0.0.0.0/0, ::/0 or broader than a /8 or an IPv6 /16 are "
      "refused naming the key; private ranges are accepted there and nowhere else",

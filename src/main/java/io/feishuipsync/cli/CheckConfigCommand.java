@@ -3,6 +3,8 @@ package io.feishuipsync.cli;
 import io.feishuipsync.config.Config;
 import io.feishuipsync.config.ListSettings;
 import io.feishuipsync.core.SourceException;
+import io.feishuipsync.daemon.ClusterSchema;
+import io.feishuipsync.daemon.ClusterView;
 import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.core.Sleeper;
 import java.time.Clock;
@@ -20,7 +22,8 @@ final class CheckConfigCommand implements Callable<Integer> {
   @ParentCommand
   RootCommand root;
 
-  @Option(names = "--online", description = "Also ask Feishu for a token with the configured app id and secret.")
+  @Option(names = "--online", description = "Also ask Feishu for a token with the configured app id and secret,"
+      + " and in cluster mode reach the cluster database and check its schema version.")
   boolean online;
 
   @Override
@@ -38,8 +41,24 @@ final class CheckConfigCommand implements Callable<Integer> {
         return e.feishuCode() != null ? Cli.USAGE : Cli.SOURCE;
       }
     }
+    String cluster = "";
+    if (online && config.cluster() != null) {
+      try {
+        int version = ClusterView.read(config.cluster()).schemaVersion();
+        if (version != 0 && version != ClusterSchema.VERSION) {
+          root.err.println("feishu-ipsync: the cluster database holds schema version " + version + ", this"
+              + " feishu-ipsync reads version " + ClusterSchema.VERSION + "; run the same release on every node");
+          return Cli.USAGE;
+        }
+        cluster = ", the cluster database answered (schema " + (version == 0 ? "not created yet: the first node"
+            + " creates it" : "version " + version) + ")";
+      } catch (ClusterView.ClusterException e) {
+        root.err.println("feishu-ipsync: " + e.getMessage());
+        return e.refusedLogin() ? Cli.USAGE : Cli.FAILURE;
+      }
+    }
     root.out.println("config OK: " + config.source() + ": " + config.writers().size() + " writer(s), state in "
-        + config.stateDir() + (online ? ", Feishu accepted the app credentials" : ""));
+        + config.stateDir() + (online ? ", Feishu accepted the app credentials" : "") + cluster);
     return Cli.OK;
   }
 }

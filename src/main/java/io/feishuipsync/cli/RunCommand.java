@@ -1,13 +1,17 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
+import io.feishuipsync.core.SyncResult;
+import io.feishuipsync.daemon.ClusterNode;
 import io.feishuipsync.daemon.Daemon;
 import io.feishuipsync.daemon.Signals;
 import io.feishuipsync.metrics.MetricsServer;
+import io.feishuipsync.state.ClusterNote;
 import io.feishuipsync.state.StateLock;
 import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.sync.Syncer;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -38,9 +42,20 @@ final class RunCommand implements Callable<Integer> {
       Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)),
           () -> w.clients.forEach(FeishuClient::stop), config.schedule());
       Signals.onTerminate(daemon::requestStop);
-      daemon.start();
-      daemon.awaitAndStop();
+      try (ClusterNode cluster = config.cluster() == null ? null : cluster(w)) {
+        // First, so that a refused login or another schema version stops the node before it syncs anything.
+        if (cluster != null) {
+          cluster.start();
+        }
+        daemon.start();
+        daemon.awaitAndStop();
+        w.clusterClients.forEach(FeishuClient::stop);
+      }
       return Cli.OK;
+    } catch (io.feishuipsync.core.ConfigException e) {
+      // Cluster setup (a refused login, another schema version): one line, the exit code of a config error.
+      root.err.println("feishu-ipsync: " + e.getMessage());
+      return Cli.USAGE;
     } catch (StateLock.HeldException e) {
       root.err.println("feishu-ipsync: " + e.getMessage());
       return Cli.FAILURE;
@@ -52,5 +67,28 @@ final class RunCommand implements Callable<Integer> {
       root.err.println("feishu-ipsync: cannot lock the state directory " + config.stateDir() + ": " + e.getMessage());
       return Cli.FAILURE;
     }
+  }
+
+  /** This node's part of the cluster: the cluster writers' job, reported to the log, metrics, notify and status. */
+  private static ClusterNode cluster(Wiring w) {
+    ClusterNode.Listener listener = new ClusterNode.Listener() {
+      @Override
+      public void running(boolean running, String reason) {
+        w.metrics.clusterRunning(running);
+        try {
+          new ClusterNote(w.config.cluster().nodeId(), running, Instant.now(), reason).save(w.store);
+        } catch (IOException e) {
+          LoggerFactory.getLogger(RunCommand.class).warn("cannot record the cluster state in {}: {}",
+              w.store.dir(), e.getMessage());
+        }
+        w.notifier.cluster(running, reason);
+      }
+
+      @Override
+      public void ran(SyncResult result) {
+        // Syncer has logged the run and recorded its status in the cluster database.
+      }
+    };
+    return new ClusterNode(w.config.cluster(), w.config.schedule(), w::clusterSync, listener);
   }
 }

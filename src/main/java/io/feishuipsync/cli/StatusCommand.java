@@ -51,6 +51,7 @@ final class StatusCommand implements Callable<Integer> {
         StatusLists.json(s, timings, now, snap);
       }, () -> snap.put("problem", loaded.problem()));
       status.ifPresent(s -> n.set("status", StatusFile.toJson(s)));
+      ClusterStatus.json(loader, root.config, dir).ifPresent(c -> n.set("cluster", c));
       root.out.println(JSON.writeValueAsString(n));
       return Cli.OK;
     }
@@ -65,6 +66,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     if (status.isEmpty()) {
       root.out.println("last attempt: none recorded");
+      ClusterStatus.text(loader, root.config, dir, root.out);
       return Cli.OK;
     }
     Status st = status.get();
@@ -75,11 +77,12 @@ final class StatusCommand implements Callable<Integer> {
     root.out.println("writers:");
     st.writers().forEach((name, w) -> root.out.printf(Locale.ROOT, "  %-40s %-10s %d entries at %s%s%n", name,
         text(w.outcome()), w.entries(), text(w.time()), w.error() != null ? ": " + w.error() : ""));
+    ClusterStatus.text(loader, root.config, dir, root.out);
     return Cli.OK;
   }
 
   /** A value as the text output shows it: empty when the file held none that could be read. */
-  private static String text(Object value) {
+  static String text(Object value) {
     return value == null ? "" : value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : value.toString();
   }
 }

@@ -2,6 +2,7 @@ package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
 import io.feishuipsync.config.WriterSpec;
+import io.feishuipsync.core.AddressSource;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Writer;
@@ -9,11 +10,14 @@ import io.feishuipsync.exec.ProcessCommandRunner;
 import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.metrics.SyncMetrics;
 import io.feishuipsync.notify.Notifier;
+import io.feishuipsync.state.DatabaseState;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
 import io.feishuipsync.sync.Feeds;
+import io.feishuipsync.sync.NotBackwards;
 import io.feishuipsync.sync.Syncer;
 import io.feishuipsync.writer.WriterContext;
+import io.feishuipsync.writer.WriterType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,7 +26,11 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds the pipeline from a validated config: Feishu client, state store, writers, syncer, metrics, notifier. */
+/**
+ * Builds the pipeline from a validated config: Feishu client, state store, writers, syncer, metrics, notifier. In
+ * cluster mode the syncer gets the host writers only; the cluster writers run in {@link #clusterSync}, with a
+ * Feishu client of their own (the two schedules may fetch at once).
+ */
 final class Wiring implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Wiring.class);
@@ -31,6 +39,8 @@ final class Wiring implements AutoCloseable {
   final List<FeishuClient> clients;
   final StateStore store;
   final List<Writer> writers;
+  final List<Writer> clusterWriters;
+  final List<FeishuClient> clusterClients;
   final Syncer syncer;
   final SyncMetrics metrics;
   final Notifier notifier;
@@ -46,14 +56,16 @@ final class Wiring implements AutoCloseable {
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
         () -> store.loadSnapshot().entries(), serving,
         credentials == null || credentials.isBlank() ? null : Path.of(credentials));
-    this.writers = config.writers().stream().map((WriterSpec s) -> s.build(ctx)).toList();
-    List<Feeds.Named> sources = new ArrayList<>();
-    for (int i = 0; i < clients.size(); i++) {
-      sources.add(new Feeds.Named(config.lists().apps().get(i).label(),
-          config.validation().enforcedOn(clients.get(i))));
-    }
-    Feeds feeds = new Feeds(sources, config.lists().alsoAllow(), config.lists().removal());
-    this.syncer = new Syncer(feeds, store, writers, config.guard(), clock);
+    boolean cluster = config.cluster() != null;
+    this.writers = config.writers().stream()
+        .filter(s -> !cluster || s.type().placement() == WriterType.Placement.HOST)
+        .map((WriterSpec s) -> s.build(ctx)).toList();
+    this.clusterWriters = config.writers().stream()
+        .filter(s -> cluster && s.type().placement() == WriterType.Placement.CLUSTER)
+        .map((WriterSpec s) -> s.build(ctx)).toList();
+    this.clusterClients = !cluster ? List.of() : config.lists().apps().stream()
+        .map(a -> new FeishuClient(a.settings(), Sleeper.SYSTEM, clock)).toList();
+    this.syncer = new Syncer(feeds(clients, null), store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock, config.lists().maxAge());
     Optional<Status> status = store.loadStatus();
@@ -84,8 +96,29 @@ final class Wiring implements AutoCloseable {
     return r;
   }
 
+  /** One run of the cluster writers, with their state in the cluster database (inside the caller's transaction). */
+  SyncResult clusterSync(DatabaseState state) {
+    return new Syncer(feeds(clusterClients, state), state, clusterWriters, config.guard(), Clock.systemUTC())
+        .runOnce(new Syncer.Options(false, false));
+  }
+
+  /**
+   * The configured apps through {@code from}, each checked against the validation policy, with the operator's own
+   * entries; in a cluster run ({@code notBefore} set) each fetch is refused when older than the cluster's last list.
+   */
+  private Feeds feeds(List<FeishuClient> from, DatabaseState notBefore) {
+    List<Feeds.Named> sources = new ArrayList<>();
+    for (int i = 0; i < from.size(); i++) {
+      AddressSource source = config.validation().enforcedOn(from.get(i));
+      sources.add(new Feeds.Named(config.lists().apps().get(i).label(),
+          notBefore == null ? source : new NotBackwards(source, notBefore)));
+    }
+    return new Feeds(sources, config.lists().alsoAllow(), config.lists().removal());
+  }
+
   @Override
   public void close() {
     clients.forEach(FeishuClient::close);
+    clusterClients.forEach(FeishuClient::close);
   }
 }

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param logging log format and level
  * @param metrics where metrics are exposed
  * @param notifications who is told about changes and failures
+ * @param cluster the shared database of cluster mode, or null for a single node
  * @param writers each writer's type and still-unbuilt settings, in config order
  * @param lists the sources (every app, {@code feishu} being the first), own entries, removal grace, source age
  */
@@ -40,6 +41,7 @@ public record Config(
     LoggingSettings logging,
     MetricsSettings metrics,
     NotifySettings notifications,
+    ClusterSettings cluster,
     List<WriterSpec> writers,
     ListSettings lists) {
 

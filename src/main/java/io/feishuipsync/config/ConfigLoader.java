@@ -108,6 +108,26 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Only the {@code cluster} section of {@code path} (null when there is none), without validating the rest, for
+   * {@code status}; its password is resolved as {@link #load} does.
+   */
+  public ClusterSettings cluster(Path path) {
+    try {
+      JsonNode tree = ConfigText.tree(new String(ConfigText.readGiven(path), StandardCharsets.UTF_8));
+      JsonNode node = tree == null || !tree.isObject() ? null : tree.get("cluster");
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      substitution.substitute(node, "cluster");
+      return ClusterSettings.from(ConfigText.map(node, RawConfig.Cluster.class, "cluster"), secrets);
+    } catch (IOException e) {
+      throw new ConfigException(path + ": cannot read: " + FileErrors.describe(e), e);
+    } catch (ConfigException e) {
+      throw new ConfigException(path + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Validates YAML {@code text}; {@code source} is used in messages and to resolve relative paths. */
   public Config parse(String text, Path source) {
     JsonNode tree = ConfigText.tree(text);
@@ -127,7 +147,8 @@ public final class ConfigLoader {
     return new Config(source, lists.apps().get(0).settings(), ScheduleSettings.from(raw.schedule()), stateDir,
         PolicySections.guard(raw.guard()), PolicySections.validation(raw.validation()),
         Config.LoggingSettings.from(raw.logging()), Config.MetricsSettings.from(raw.metrics()),
-        Config.NotifySettings.from(raw.notifications(), secrets), writers(raw.writers(), stateDir), lists);
+        Config.NotifySettings.from(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),
+        writers(raw.writers(), stateDir), lists);
   }
 
   private List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir) {

@@ -14,6 +14,7 @@ record RawConfig(
     Logging logging,
     Metrics metrics,
     @JsonProperty("notify") Notify notifications,
+    Cluster cluster,
     List<JsonNode> writers,
     List<String> alsoAllow,
     Removal removal,
@@ -58,4 +59,7 @@ record RawConfig(
   record Notify(Channel feishuBot, Channel webhook, Integer failuresBeforeAlert, String minInterval) {}
 
   record Channel(String url, String secret, String secretFile) {}
+
+  record Cluster(String jdbcUrl, String username, String password, String passwordFile, String nodeId,
+      String checkinInterval) {}
 }

@@ -56,6 +56,27 @@ final class Secrets {
             + credential);
   }
 
+  /** The cluster database password from {@code password}, {@code password_file} or the credential. */
+  Secret clusterPassword(RawConfig.Cluster c) {
+    String credential = "cluster_password";
+    boolean literal = c.password() != null && !c.password().isBlank();
+    if (literal && c.passwordFile() != null) {
+      throw new ConfigException("cluster.password", "set either password or password_file, not both");
+    }
+    if (literal) {
+      return Secret.of(c.password().strip());
+    }
+    if (c.passwordFile() != null) {
+      return fromFile("cluster.password_file", Path.of(c.passwordFile()));
+    }
+    String credentials = env.apply("CREDENTIALS_DIRECTORY");
+    if (credentials != null && !credentials.isBlank() && !Files.notExists(Path.of(credentials, credential))) {
+      return fromFile("$CREDENTIALS_DIRECTORY/" + credential, Path.of(credentials, credential));
+    }
+    throw new ConfigException("cluster.password", "missing; set password (e.g. ${FEISHU_IPSYNC_DB_PASSWORD}),"
+        + " password_file, or a systemd credential named " + credential);
+  }
+
   /** A notify channel's optional signing secret at {@code key}; null when none is set. */
   Secret channelSecret(String key, RawConfig.Channel c, String credential) {
     if (c.secret() != null && c.secretFile() != null) {

@@ -43,6 +43,7 @@ public final class SyncMetrics {
   private final Map<String, AtomicLong> sourceEntries = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> sourceFetchedAt = new ConcurrentHashMap<>();
   private final Timer duration;
+  private final AtomicLong clusterRunning = new AtomicLong(-1);
 
   public SyncMetrics(Clock clock) {
     this.clock = clock;
@@ -63,6 +64,9 @@ public final class SyncMetrics {
       Gauge.builder("feishu_ipsync.last_attempt.outcome", v, AtomicLong::get).tag("outcome", name)
           .description("1 for the outcome of the last attempt, 0 for the others").register(registry);
     }
+    Gauge.builder("feishu_ipsync.cluster.running", clusterRunning, AtomicLong::get)
+        .description("1 when this node's cluster job can run (its database answers), 0 when not, -1 without cluster")
+        .register(registry);
     duration = Timer.builder("feishu_ipsync.sync.duration").description("Duration of sync runs")
         .register(registry);
   }
@@ -84,6 +88,11 @@ public final class SyncMetrics {
     if (lastSuccessTime != null) {
       lastSuccess.set(lastSuccessTime.getEpochSecond());
     }
+  }
+
+  /** Records whether this node's cluster job can run. */
+  public void clusterRunning(boolean running) {
+    clusterRunning.set(running ? 1 : 0);
   }
 
   /** Records one run. */

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Something people are told about.
  *
- * @param kind {@code changed}, {@code refused}, {@code failing}, {@code recovered}, or {@code stale} (a source's
- *     list older than {@code sources.max_age})
+ * @param kind {@code changed}, {@code refused}, {@code failing}, {@code recovered}, {@code stale} (a source's
+ *     list older than {@code sources.max_age}), {@code cluster_down} or {@code cluster_up}
  * @param text one human line (and for a change, the addresses)
  * @param total entries in the list
  * @param added addresses added (changes only)

@@ -122,6 +122,35 @@ public final class Notifier {
     save(state);
   }
 
+  /**
+   * Says once that this node's cluster job stopped being able to run (the cluster database is unreachable) or can
+   * run again; a node that stays down or up sends nothing more. Never throws.
+   */
+  public void cluster(boolean running, String reason) {
+    if (channels.isEmpty()) {
+      return;
+    }
+    ObjectNode state = load();
+    boolean wasDown = state.path("cluster_down").asBoolean(false);
+    if (running == !wasDown) {
+      return;
+    }
+    Event e = running ? new Event("cluster_up", "the cluster job can run on this node again: " + reason, 0,
+        List.of(), List.of(), 0)
+        : new Event("cluster_down", "the cluster job cannot run on this node (host writers go on): " + reason, 0,
+            List.of(), List.of(), 0);
+    for (Channel c : channels) {
+      try {
+        c.send(e);
+        log.info("notified {}: {}", c.name(), e.kind());
+      } catch (IOException | RuntimeException ex) {
+        log.warn("cannot notify {}: {}", c.name(), Sanitize.text(ex.getMessage()));
+      }
+    }
+    state.put("cluster_down", !running);
+    save(state);
+  }
+
   private boolean due(ObjectNode state, String kind) {
     String last = state.path("sent_" + kind).asText(null);
     return last == null || Instant.parse(last).plus(minInterval).isBefore(clock.instant());

@@ -31,7 +31,7 @@ import java.util.TreeSet;
  * The state directory: {@code snapshot.json} (the last applied list), {@code history.jsonl} (every applied change)
  * and {@code status.json} (the last run). Files are private to the service user and replaced atomically.
  */
-public final class StateStore {
+public final class StateStore implements SyncState {
 
   static final String SNAPSHOT = "snapshot.json";
   static final String HISTORY = "history.jsonl";
@@ -51,6 +51,11 @@ public final class StateStore {
 
   public Path dir() {
     return dir;
+  }
+
+  @Override
+  public String where() {
+    return dir.toString();
   }
 
   /**
@@ -74,6 +79,7 @@ public final class StateStore {
   }
 
   /** Reads the snapshot; never throws. */
+  @Override
   public Loaded loadSnapshot() {
     Path p = dir.resolve(SNAPSHOT);
     byte[] bytes;
@@ -84,29 +90,40 @@ public final class StateStore {
     } catch (IOException e) {
       return new Loaded(Optional.empty(), "cannot read " + FileErrors.describe(e));
     }
+    return parseSnapshot(bytes, p.toString());
+  }
+
+  /** The snapshot in {@code bytes} (as {@link #snapshotBytes} writes it); {@code where} names it in problems. */
+  static Loaded parseSnapshot(byte[] bytes, String where) {
     try {
       JsonNode root = JSON.readTree(bytes);
       if (root == null || !root.isObject() || root.path("version").asInt(-1) != FORMAT_VERSION
           || !root.path("entries").isArray() || !root.path("count").isInt()) {
-        return new Loaded(Optional.empty(), p + " is not a feishu-ipsync snapshot; ignoring it");
+        return new Loaded(Optional.empty(), where + " is not a feishu-ipsync snapshot; ignoring it");
       }
       TreeSet<IpRange> entries = new TreeSet<>();
       for (JsonNode e : root.get("entries")) {
         entries.add(IpRange.parse(e.asText()));
       }
       if (entries.size() != root.get("count").asInt()) {
-        return new Loaded(Optional.empty(), p + " is inconsistent (count differs from entries); ignoring it");
+        return new Loaded(Optional.empty(), where + " is inconsistent (count differs from entries); ignoring it");
       }
       Instant fetched = Instant.parse(root.path("fetched_at").asText());
       return new Loaded(Optional.of(new Snapshot(entries, fetched, root.path("source").asText(""),
           SnapshotParts.sources(root.path("sources")), SnapshotParts.pending(root.path("pending")))), null);
     } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
-      return new Loaded(Optional.empty(), p + " is corrupt (" + e.getClass().getSimpleName() + "); ignoring it");
+      return new Loaded(Optional.empty(), where + " is corrupt (" + e.getClass().getSimpleName() + "); ignoring it");
     }
   }
 
   /** Replaces the snapshot atomically. */
+  @Override
   public void saveSnapshot(Snapshot s) throws IOException {
+    write(SNAPSHOT, snapshotBytes(s));
+  }
+
+  /** The snapshot as snapshot.json holds it; the cluster database stores the same text. */
+  static byte[] snapshotBytes(Snapshot s) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("version", FORMAT_VERSION);
     root.put("fetched_at", s.fetchedAt().toString());
@@ -115,33 +132,15 @@ public final class StateStore {
     ArrayNode arr = root.putArray("entries");
     s.entries().forEach(r -> arr.add(r.toString()));
     SnapshotParts.write(s, root);
-    write(SNAPSHOT, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
   }
 
   /** Appends one applied change to the history, durably. */
-  public void appendHistory(Instant time, ChangeSet change, int total, String source) throws IOException {
-    appendHistory(time, change, total, source, java.util.Map.of());
-  }
-
-  /**
-   * Appends one applied change to the history, durably, with the sources ({@code feishu}, {@code config}, ...) of
-   * each added and removed entry when {@code origins} is not empty.
-   */
+  @Override
   public void appendHistory(Instant time, ChangeSet change, int total, String source,
       java.util.Map<IpRange, java.util.List<String>> origins) throws IOException {
     ensureDir();
-    ObjectNode line = JSON.createObjectNode();
-    line.put("time", time.toString());
-    line.put("total", total);
-    ArrayNode added = line.putArray("added");
-    change.added().forEach(r -> added.add(r.toString()));
-    ArrayNode removed = line.putArray("removed");
-    change.removed().forEach(r -> removed.add(r.toString()));
-    line.put("source", source);
-    if (!origins.isEmpty()) {
-      ObjectNode by = line.putObject("origins");
-      origins.forEach((r, labels) -> labels.forEach(by.withArray(r.toString())::add));
-    }
+    ObjectNode line = historyLine(time, change, total, source, origins);
     Path p = dir.resolve(HISTORY);
     try {
       Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -210,17 +209,37 @@ public final class StateStore {
     return buf.array();
   }
 
-  private static boolean sameChange(JsonNode a, JsonNode b) {
+  /** One line of history.jsonl; the cluster database stores the same text. */
+  static ObjectNode historyLine(Instant time, ChangeSet change, int total, String source,
+      java.util.Map<IpRange, java.util.List<String>> origins) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("time", time.toString());
+    line.put("total", total);
+    ArrayNode added = line.putArray("added");
+    change.added().forEach(r -> added.add(r.toString()));
+    ArrayNode removed = line.putArray("removed");
+    change.removed().forEach(r -> removed.add(r.toString()));
+    line.put("source", source);
+    if (!origins.isEmpty()) {
+      ObjectNode by = line.putObject("origins");
+      origins.forEach((r, labels) -> labels.forEach(by.withArray(r.toString())::add));
+    }
+    return line;
+  }
+
+  static boolean sameChange(JsonNode a, JsonNode b) {
     return a.path("added").equals(b.path("added")) && a.path("removed").equals(b.path("removed"))
         && a.path("total").equals(b.path("total"));
   }
 
   /** Writes the status of the last run. */
+  @Override
   public void saveStatus(Status status) throws IOException {
     write(STATUS, StatusFile.bytes(status));
   }
 
   /** The status of the last run, if any and readable ({@link StatusFile} says how leniently). */
+  @Override
   public Optional<Status> loadStatus() {
     try {
       return StatusFile.read(SafeFiles.read(dir.resolve(STATUS)));

@@ -15,6 +15,7 @@ import io.feishuipsync.state.FileErrors;
 import io.feishuipsync.state.StateLock;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
+import io.feishuipsync.state.SyncState;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,17 +50,17 @@ public final class Syncer {
   }
 
   private final Feeds feeds;
-  private final StateStore store;
+  private final SyncState store;
   private final List<Writer> writers;
   private final GuardSettings guard;
   private final Clock clock;
 
   /** A syncer of one source with no own entries and removals at once. */
-  public Syncer(AddressSource source, StateStore store, List<Writer> writers, GuardSettings guard, Clock clock) {
+  public Syncer(AddressSource source, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock) {
     this(Feeds.single(source), store, writers, guard, clock);
   }
 
-  public Syncer(Feeds feeds, StateStore store, List<Writer> writers, GuardSettings guard, Clock clock) {
+  public Syncer(Feeds feeds, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock) {
     this.feeds = feeds;
     this.store = store;
     this.writers = List.copyOf(writers);
@@ -89,9 +90,9 @@ public final class Syncer {
       } catch (IOException e) {
         // A failed run has already said what went wrong, most often this same disk: one line is enough.
         if (result.outcome() == SyncResult.Outcome.SUCCESS) {
-          log.error("cannot record the run's status in {}: {}", store.dir(), e.getMessage());
+          log.error("cannot record the run's status in {}: {}", store.where(), e.getMessage());
         } else {
-          log.debug("cannot record the run's status in {}: {}", store.dir(), e.getMessage());
+          log.debug("cannot record the run's status in {}: {}", store.where(), e.getMessage());
         }
       }
     }
@@ -217,7 +218,7 @@ public final class Syncer {
         }
         store.saveSnapshot(merge.snapshot());
       } catch (IOException e) {
-        return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.dir()
+        return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.where()
             + " could not be saved: " + FileErrors.describe(e), false);
       }
       String done = (change.isEmpty() ? "unchanged: " : "applied: ") + total + " entries, " + change;

@@ -11,14 +11,29 @@ import java.util.function.BiFunction;
  * @param type the value of {@code type:} in the config
  * @param settingsClass the settings record
  * @param factory validates the settings and builds the writer, as {@link #create}
+ * @param placement where the writer runs in cluster mode
  * @param <C> the settings record
  */
-public record WriterType<C>(String type, Class<C> settingsClass, BiFunction<C, WriterContext, Writer> factory) {
+public record WriterType<C>(String type, Class<C> settingsClass, BiFunction<C, WriterContext, Writer> factory,
+    Placement placement) {
 
-  /** The type named {@code type} in the config, reading {@code settingsClass}, built by {@code factory}. */
+  /** Where a writer runs when several nodes form a cluster; a single node runs every writer itself. */
+  public enum Placement {
+    /** On every node, against that node's own kernel or files, with that node's state directory. */
+    HOST,
+    /** Once per scheduled fire on one node of the cluster, with the state in the cluster database (cloud APIs). */
+    CLUSTER
+  }
+
+  /** The type named {@code type} in the config, reading {@code settingsClass}, built by {@code factory}; HOST. */
   public static <C> WriterType<C> of(String type, Class<C> settingsClass,
       BiFunction<C, WriterContext, Writer> factory) {
-    return new WriterType<>(type, settingsClass, factory);
+    return new WriterType<>(type, settingsClass, factory, Placement.HOST);
+  }
+
+  /** This type, run once for the whole cluster: for writers whose target every node shares (a cloud API). */
+  public WriterType<C> inCluster() {
+    return new WriterType<>(type, settingsClass, factory, Placement.CLUSTER);
   }
 
   /**

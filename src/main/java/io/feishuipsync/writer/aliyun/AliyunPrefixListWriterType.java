@@ -11,7 +11,7 @@ public final class AliyunPrefixListWriterType {
 
   /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE =
-      WriterType.of("aliyun-prefix-list", Settings.class, AliyunPrefixListWriterType::create);
+      WriterType.of("aliyun-prefix-list", Settings.class, AliyunPrefixListWriterType::create).inCluster();
 
   /**
    * Settings of the Alibaba Cloud prefix list writer: the connection keys as for {@code aliyun-security-group}, and

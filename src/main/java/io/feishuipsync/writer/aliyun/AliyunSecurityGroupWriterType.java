@@ -13,7 +13,8 @@ public final class AliyunSecurityGroupWriterType {
 
   /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE =
-      WriterType.of("aliyun-security-group", Settings.class, AliyunSecurityGroupWriterType::create);
+      WriterType.of("aliyun-security-group", Settings.class, AliyunSecurityGroupWriterType::create)
+          .inCluster();
 
   /** Rules per DescribeSecurityGroupAttribute page. */
   static final int PAGE_SIZE = 100;

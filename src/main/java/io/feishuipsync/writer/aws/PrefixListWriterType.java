@@ -11,7 +11,7 @@ public final class PrefixListWriterType {
 
   /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE =
-      WriterType.of("aws-prefix-list", Settings.class, PrefixListWriterType::create);
+      WriterType.of("aws-prefix-list", Settings.class, PrefixListWriterType::create).inCluster();
 
   /**
    * Settings of the prefix list writer: the connection keys of {@link AwsSettings} and

@@ -13,7 +13,7 @@ public final class SecurityGroupWriterType {
 
   /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE =
-      WriterType.of("aws-security-group", Settings.class, SecurityGroupWriterType::create);
+      WriterType.of("aws-security-group", Settings.class, SecurityGroupWriterType::create).inCluster();
 
   /**
    * Settings of the security group writer: the connection keys of {@link AwsSettings} and

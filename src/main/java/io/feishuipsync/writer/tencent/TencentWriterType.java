@@ -19,7 +19,7 @@ public final class TencentWriterType {
 
   /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE =
-      WriterType.of("tencentcloud-security-group", Settings.class, TencentWriterType::create);
+      WriterType.of("tencentcloud-security-group", Settings.class, TencentWriterType::create).inCluster();
 
   /** The systemd credential read when neither {@code secret_key} nor {@code secret_key_file} is set. */
   static final String CREDENTIAL = "tencentcloud_secret_key";
