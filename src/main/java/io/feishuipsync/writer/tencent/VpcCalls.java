@@ -6,6 +6,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Backoff;
+import io.feishuipsync.writer.CloudCalls;
 
 /**
  * Runs VPC API calls for a writer: retries throttling with backoff, and turns Tencent Cloud errors into one line
@@ -25,29 +26,18 @@ final class VpcCalls {
 
   private final String writer;
   private final Clients clients;
-  private final Sleeper sleeper;
+  private final CloudCalls<TencentCloudSDKException> calls;
   private VpcClient client;
 
   VpcCalls(String writer, Clients clients, Sleeper sleeper) {
     this.writer = writer;
     this.clients = clients;
-    this.sleeper = sleeper;
+    this.calls = new CloudCalls<>(writer, "VPC", sleeper, TencentCloudSDKException.class, new Errors());
   }
 
   <T> T call(String action, Call<T> call) throws WriterException {
     VpcClient vpc = client();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.run(vpc);
-      } catch (TencentCloudSDKException e) {
-        String code = code(e);
-        if (isThrottling(code) && attempt < Backoff.MAX_ATTEMPTS) {
-          Backoff.pause(sleeper, attempt, writer, "VPC");
-          continue;
-        }
-        throw new WriterException(writer, describe(action, e, code), e);
-      }
-    }
+    return calls.call(action, () -> call.run(vpc));
   }
 
   /** The error code of a failed call, "" when the call did not reach the API. */
@@ -98,5 +88,29 @@ final class VpcCalls {
       }
     }
     return client;
+  }
+
+  /** The VPC API's answers; a call throws nothing else that is checked. */
+  private static final class Errors implements CloudCalls.Errors<TencentCloudSDKException> {
+
+    @Override
+    public String code(TencentCloudSDKException e) {
+      return VpcCalls.code(e);
+    }
+
+    @Override
+    public boolean isThrottling(String code) {
+      return VpcCalls.isThrottling(code);
+    }
+
+    @Override
+    public String describe(String action, TencentCloudSDKException e, String code) {
+      return VpcCalls.describe(action, e, code);
+    }
+
+    @Override
+    public WriterException other(String action, Exception e) {
+      throw (RuntimeException) e;
+    }
   }
 }
