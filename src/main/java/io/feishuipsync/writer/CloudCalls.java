@@ -1,13 +1,16 @@
 package io.feishuipsync.writer;
 
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The call loop the cloud writers share: runs one SDK call, waits out throttling with {@link Backoff} (at most
  * {@link Backoff#MAX_ATTEMPTS} attempts), and turns a failure into a {@link WriterException} of one line. Each cloud
- * says, through {@link Errors}, which of its errors is the service's answer, which codes mean throttling, and how
- * a failure reads.
+ * says which of its errors is the service's answer and which codes mean throttling ({@link Service}), and how a
+ * failure reads ({@link Failures}).
  *
  * @param <E> the SDK's exception for an answer of the service
  */
@@ -19,38 +22,47 @@ public final class CloudCalls<E extends Exception> {
     T run() throws Exception;
   }
 
-  /** What a cloud's API means by its errors. */
-  public interface Errors<E extends Exception> {
+  /**
+   * A cloud's API as the loop needs it.
+   *
+   * @param name as an interrupt message names it, e.g. {@code EC2}
+   * @param answers the SDK's exception for an answer of the service
+   * @param code the code of an answer, "" when it has none
+   * @param throttling whether a code asks the caller to slow down
+   */
+  public record Service<E extends Exception>(String name, Class<E> answers, Function<E, String> code,
+      Predicate<String> throttling) {}
 
-    /** The code of the service's answer, "" when it has none. */
-    String code(E e);
-
-    /** Whether the service asks the caller to slow down. */
-    boolean isThrottling(String code);
+  /** How a cloud's failures read. */
+  @FunctionalInterface
+  public interface Failures<E extends Exception> {
 
     /** One line for the operator; code, message and request id are network text, so sanitized. */
     String describe(String operation, E e, String code);
 
     /**
      * A failure that is not an answer of the service (network, client, bug): the error to report, or throws it
-     * unchanged where it should travel as it is.
+     * unchanged; by default an unchecked one travels as it is.
      */
-    WriterException other(String operation, Exception e);
+    default WriterException other(String writer, String operation, Exception e) {
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      return new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage()), e);
+    }
   }
 
   private final String writer;
-  private final String service;
   private final Sleeper sleeper;
-  private final Class<E> answers;
-  private final Errors<E> errors;
+  private final Service<E> service;
+  private final Failures<E> failures;
 
-  /** Calls for {@code writer} to {@code service} (as named in the interrupt message), e.g. {@code EC2}. */
-  public CloudCalls(String writer, String service, Sleeper sleeper, Class<E> answers, Errors<E> errors) {
+  /** Calls of {@code writer} to {@code service}. */
+  public CloudCalls(String writer, Sleeper sleeper, Service<E> service, Failures<E> failures) {
     this.writer = writer;
-    this.service = service;
     this.sleeper = sleeper;
-    this.answers = answers;
-    this.errors = errors;
+    this.service = service;
+    this.failures = failures;
   }
 
   /**
@@ -64,16 +76,16 @@ public final class CloudCalls<E extends Exception> {
       } catch (WriterException e) {
         throw e;
       } catch (Exception e) {
-        if (!answers.isInstance(e)) {
-          throw errors.other(operation, e);
+        if (!service.answers().isInstance(e)) {
+          throw failures.other(writer, operation, e);
         }
-        E answer = answers.cast(e);
-        String code = errors.code(answer);
-        if (errors.isThrottling(code) && attempt < Backoff.MAX_ATTEMPTS) {
-          Backoff.pause(sleeper, attempt, writer, service);
+        E answer = service.answers().cast(e);
+        String code = service.code().apply(answer);
+        if (service.throttling().test(code) && attempt < Backoff.MAX_ATTEMPTS) {
+          Backoff.pause(sleeper, attempt, writer, service.name());
           continue;
         }
-        throw new WriterException(writer, errors.describe(operation, answer, code), e);
+        throw new WriterException(writer, failures.describe(operation, answer, code), e);
       }
     }
   }

@@ -30,12 +30,13 @@ final class EcsCalls {
   private static final Set<String> UNSIGNED = Set.of("SignatureDoesNotMatch", "IncompleteSignature",
       "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive", "InvalidAccessKeyId");
 
-  private final String writer;
+  private static final CloudCalls.Service<TeaException> ECS =
+      new CloudCalls.Service<>("ECS", TeaException.class, EcsCalls::code, EcsCalls::isThrottling);
+
   private final CloudCalls<TeaException> calls;
 
   EcsCalls(String writer, Sleeper sleeper) {
-    this.writer = writer;
-    this.calls = new CloudCalls<>(writer, "ECS", sleeper, TeaException.class, new Errors());
+    this.calls = new CloudCalls<>(writer, sleeper, ECS, new Failures());
   }
 
   /**
@@ -66,17 +67,7 @@ final class EcsCalls {
   }
 
   /** ECS's answers; a failure on the way (no network) or of the client says where to look. */
-  private final class Errors implements CloudCalls.Errors<TeaException> {
-
-    @Override
-    public String code(TeaException e) {
-      return EcsCalls.code(e);
-    }
-
-    @Override
-    public boolean isThrottling(String code) {
-      return EcsCalls.isThrottling(code);
-    }
+  private static final class Failures implements CloudCalls.Failures<TeaException> {
 
     /** One line from the service's answer; its code, message and request id are network text, so sanitized. */
     @Override
@@ -101,7 +92,7 @@ final class EcsCalls {
     }
 
     @Override
-    public WriterException other(String operation, Exception e) {
+    public WriterException other(String writer, String operation, Exception e) {
       if (e instanceof TeaUnretryableException) {
         return new WriterException(writer, operation + " failed: " + Sanitize.text(network(e))
             + "; check the region, endpoint and network", e);

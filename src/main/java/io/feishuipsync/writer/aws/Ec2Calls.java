@@ -30,12 +30,13 @@ final class Ec2Calls {
 
   static final int MAX_ATTEMPTS = Backoff.MAX_ATTEMPTS;
 
-  private final String writer;
+  private static final CloudCalls.Service<Ec2Exception> EC2 =
+      new CloudCalls.Service<>("EC2", Ec2Exception.class, Ec2Calls::code, Ec2Calls::isThrottling);
+
   private final CloudCalls<Ec2Exception> calls;
 
   Ec2Calls(String writer, Sleeper sleeper) {
-    this.writer = writer;
-    this.calls = new CloudCalls<>(writer, "EC2", sleeper, Ec2Exception.class, new Errors());
+    this.calls = new CloudCalls<>(writer, sleeper, EC2, new Failures());
   }
 
   <T> T call(String operation, Supplier<T> call) throws WriterException {
@@ -64,17 +65,7 @@ final class Ec2Calls {
   }
 
   /** EC2's answers; a client failure (no network, no credentials) says where to look. */
-  private final class Errors implements CloudCalls.Errors<Ec2Exception> {
-
-    @Override
-    public String code(Ec2Exception e) {
-      return Ec2Calls.code(e);
-    }
-
-    @Override
-    public boolean isThrottling(String code) {
-      return Ec2Calls.isThrottling(code);
-    }
+  private static final class Failures implements CloudCalls.Failures<Ec2Exception> {
 
     /** One line from AWS's answer; its code, message and request id are network text, so sanitized. */
     @Override
@@ -93,13 +84,12 @@ final class Ec2Calls {
     }
 
     @Override
-    public WriterException other(String operation, Exception e) {
+    public WriterException other(String writer, String operation, Exception e) {
       if (e instanceof SdkClientException) {
         return new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
             + " (check the region, endpoint, network and credentials)", e);
       }
-      // A Supplier throws nothing checked: anything else is a bug, to surface as it is.
-      throw (RuntimeException) e;
+      return CloudCalls.Failures.super.other(writer, operation, e);
     }
   }
 }

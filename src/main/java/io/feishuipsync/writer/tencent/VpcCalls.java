@@ -24,6 +24,9 @@ final class VpcCalls {
     VpcClient get() throws TencentCloudSDKException;
   }
 
+  private static final CloudCalls.Service<TencentCloudSDKException> VPC = new CloudCalls.Service<>("VPC",
+      TencentCloudSDKException.class, VpcCalls::code, VpcCalls::isThrottling);
+
   private final String writer;
   private final Clients clients;
   private final CloudCalls<TencentCloudSDKException> calls;
@@ -32,7 +35,7 @@ final class VpcCalls {
   VpcCalls(String writer, Clients clients, Sleeper sleeper) {
     this.writer = writer;
     this.clients = clients;
-    this.calls = new CloudCalls<>(writer, "VPC", sleeper, TencentCloudSDKException.class, new Errors());
+    this.calls = new CloudCalls<>(writer, sleeper, VPC, VpcCalls::describe);
   }
 
   <T> T call(String action, Call<T> call) throws WriterException {
@@ -88,29 +91,5 @@ final class VpcCalls {
       }
     }
     return client;
-  }
-
-  /** The VPC API's answers; a call throws nothing else that is checked. */
-  private static final class Errors implements CloudCalls.Errors<TencentCloudSDKException> {
-
-    @Override
-    public String code(TencentCloudSDKException e) {
-      return VpcCalls.code(e);
-    }
-
-    @Override
-    public boolean isThrottling(String code) {
-      return VpcCalls.isThrottling(code);
-    }
-
-    @Override
-    public String describe(String action, TencentCloudSDKException e, String code) {
-      return VpcCalls.describe(action, e, code);
-    }
-
-    @Override
-    public WriterException other(String action, Exception e) {
-      throw (RuntimeException) e;
-    }
   }
 }
