@@ -15,6 +15,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.PrefixLists;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -60,9 +61,7 @@ final class EcsPrefixListWriter implements Writer {
 
   @Override
   public SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    desired.stream().filter(r -> family == null || r.family() == family).forEach(out::add);
-    return out;
+    return PrefixLists.scope(desired, family);
   }
 
   @Override
@@ -77,7 +76,7 @@ final class EcsPrefixListWriter implements Writer {
 
   @Override
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    for (int conflict = 0; ; conflict++) {
+    PrefixLists.update(name(), MAX_CONFLICTS, EcsPrefixListWriter::isConflict, () -> {
       Listing list = describe();
       SortedSet<IpRange> want = scope(desired);
       if (want.size() > list.maxEntries()) {
@@ -91,16 +90,8 @@ final class EcsPrefixListWriter implements Writer {
         throw new WriterException(name(), "a change of " + add.size() + " additions and " + remove.size()
             + " removals does not fit one ModifyPrefixList call; nothing changed");
       }
-      try {
-        modify(add, remove);
-        return;
-      } catch (WriterException e) {
-        if (!isConflict(e) || conflict + 1 >= MAX_CONFLICTS) {
-          throw e;
-        }
-        log.info("{}: the list changed while being updated ({}); reading it again", name(), e.getMessage());
-      }
-    }
+      modify(add, remove);
+    }, log);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.PrefixLists;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +61,7 @@ final class PrefixListWriter implements Writer {
 
   @Override
   public SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    desired.stream().filter(r -> family == null || r.family() == family).forEach(out::add);
+    TreeSet<IpRange> out = PrefixLists.scope(desired, family);
     if (out.size() < desired.size()) {
       log.debug("{}: {} entries of the other address family are not for this list", name(),
           desired.size() - out.size());
@@ -82,7 +82,7 @@ final class PrefixListWriter implements Writer {
 
   @Override
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    for (int conflict = 0; ; conflict++) {
+    PrefixLists.update(name(), MAX_CONFLICTS, PrefixListWriter::isVersionConflict, () -> {
       ManagedPrefixList list = awaitStable(describe());
       TreeSet<IpRange> current = entries();
       if (desired.size() > list.maxEntries()) {
@@ -97,16 +97,8 @@ final class PrefixListWriter implements Writer {
               + list.maxEntries() + ", and no order of calls keeps it within that while " + add.size()
               + " entries are added and " + remove.size() + " removed; nothing changed. Raise its max entries"
               + " (ModifyManagedPrefixList MaxEntries)"));
-      try {
-        modify(list.version(), plan);
-        return;
-      } catch (WriterException e) {
-        if (!isVersionConflict(e) || conflict + 1 >= MAX_CONFLICTS) {
-          throw e;
-        }
-        log.info("{}: the list changed while being updated ({}); reading it again", name(), e.getMessage());
-      }
-    }
+      modify(list.version(), plan);
+    }, log);
   }
 
   @Override
