@@ -1,0 +1,40 @@
+package io.feishuipsync.writer;
+
+import io.feishuipsync.core.ConfigException;
+import java.util.List;
+
+/** Checks of the settings the cloud security group writers share; each throws {@link ConfigException} naming the key. */
+public final class CloudSettings {
+
+  private CloudSettings() {}
+
+  /**
+   * The {@code group_ids} of a writer: at least one, each matching {@code pattern}, none twice; {@code example} is
+   * a valid id for the message.
+   */
+  public static List<String> groupIds(List<String> ids, String pattern, String example) {
+    if (ids == null || ids.isEmpty()) {
+      throw new ConfigException("group_ids", "missing; list the security groups, e.g. [" + example + "]");
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      String g = ids.get(i);
+      if (g == null || !g.matches(pattern)) {
+        throw new ConfigException("group_ids[" + i + "]", "'" + String.valueOf(g).replaceAll("\\p{Cntrl}", "?")
+            + "' is not a security group id");
+      }
+    }
+    if (ids.stream().distinct().count() != ids.size()) {
+      throw new ConfigException("group_ids", "lists a group twice");
+    }
+    return List.copyOf(ids);
+  }
+
+  /** The {@code max_rules} of a writer, {@code fallback} when unset, within 1..{@code max}. */
+  public static int maxRules(Integer configured, int fallback, int max) {
+    int maxRules = configured == null ? fallback : configured;
+    if (maxRules < 1 || maxRules > max) {
+      throw new ConfigException("max_rules", maxRules + " is outside 1.." + max);
+    }
+    return maxRules;
+  }
+}
