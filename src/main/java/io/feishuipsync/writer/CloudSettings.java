@@ -1,6 +1,8 @@
 package io.feishuipsync.writer;
 
 import io.feishuipsync.core.ConfigException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 /** Checks of the settings the cloud security group writers share; each throws {@link ConfigException} naming the key. */
@@ -36,5 +38,26 @@ public final class CloudSettings {
       throw new ConfigException("max_rules", maxRules + " is outside 1.." + max);
     }
     return maxRules;
+  }
+
+  /**
+   * {@code url} as an http(s) URL with a host, or null when it is not one; {@code hostOnly} also refuses a path, a
+   * query and user info, for an endpoint that is a host and port only.
+   */
+  public static URI httpUrl(String url, boolean hostOnly) {
+    try {
+      URI uri = new URI(url);
+      if (uri.getHost() == null || uri.getScheme() == null
+          || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
+        return null;
+      }
+      if (hostOnly && (!(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))
+          || uri.getRawQuery() != null || uri.getRawUserInfo() != null)) {
+        return null;
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 }
