@@ -8,13 +8,11 @@ import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeResponseBody;
 import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeResponseBody.DescribeSecurityGroupAttributeResponseBodyPermissionsPermission;
 import com.aliyun.ecs20140526.models.RevokeSecurityGroupRequest;
 import com.aliyun.tea.TeaException;
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Batches;
+import io.feishuipsync.writer.GroupWriter;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.RuleKey;
@@ -23,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * the rule description. Converges from the groups' real rules: authorises what is missing first, then revokes what
  * is no longer listed, so the allowed set never has a gap. Rules without the marker are never touched.
  */
-final class EcsSecurityGroupWriter implements Writer, RuleGroups.Cloud<EcsSecurityGroupWriter.GroupRules> {
+final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter.GroupRules> {
 
   private static final Logger log = LoggerFactory.getLogger(EcsSecurityGroupWriter.class);
   /** AuthorizeSecurityGroup and RevokeSecurityGroup take at most 100 rules a call. */
@@ -81,18 +78,8 @@ final class EcsSecurityGroupWriter implements Writer, RuleGroups.Cloud<EcsSecuri
   }
 
   @Override
-  public Holding read() throws WriterException {
-    return groups.read();
-  }
-
-  @Override
-  public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    groups.apply(desired);
-  }
-
-  @Override
-  public void teardown() throws WriterException {
-    groups.teardown();
+  public RuleGroups<GroupRules> groups() {
+    return groups;
   }
 
   @Override

@@ -1,13 +1,11 @@
 package io.feishuipsync.writer.aws;
 
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Batches;
+import io.feishuipsync.writer.GroupWriter;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.RuleKey;
@@ -17,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +30,7 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
  * from the groups' real rules: authorises what is missing first, then revokes what is no longer listed, so the
  * allowed set never has a gap. Rules without the marker are never touched.
  */
-final class SecurityGroupWriter implements Writer, RuleGroups.Cloud<SecurityGroupWriter.GroupRules> {
+final class SecurityGroupWriter implements GroupWriter<SecurityGroupWriter.GroupRules> {
 
   private static final Logger log = LoggerFactory.getLogger(SecurityGroupWriter.class);
   private static final int BATCH = 50;
@@ -69,23 +66,8 @@ final class SecurityGroupWriter implements Writer, RuleGroups.Cloud<SecurityGrou
   }
 
   @Override
-  public void check() throws WriterException {
-    groups.check();
-  }
-
-  @Override
-  public Holding read() throws WriterException {
-    return groups.read();
-  }
-
-  @Override
-  public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    groups.apply(desired);
-  }
-
-  @Override
-  public void teardown() throws WriterException {
-    groups.teardown();
+  public RuleGroups<GroupRules> groups() {
+    return groups;
   }
 
   @Override
