@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
@@ -75,25 +76,14 @@ public final class RuleGroups<G extends RuleGroups.Held> {
    * those, and each stray.
    */
   public Holding read() throws WriterException {
-    TreeSet<IpRange> common = null;
     List<String> drift = new ArrayList<>();
     Map<String, Set<RuleKey>> byGroup = new HashMap<>();
     for (String g : groupIds) {
       G r = cloud.rules(g);
       byGroup.put(g, r.ours().keySet());
-      TreeSet<IpRange> complete = new TreeSet<>();
-      for (RuleKey k : r.ours().keySet()) {
-        if (r.ours().keySet().containsAll(keys(Set.of(k.cidr())))) {
-          complete.add(k.cidr());
-        }
-      }
       r.strays().forEach(id -> drift.add(cloud.stray(g, id)));
-      if (common == null) {
-        common = complete;
-      } else {
-        common.retainAll(complete);
-      }
     }
+    TreeSet<IpRange> common = agreed(groupIds.stream().map(byGroup::get).toList(), RuleKey::cidr, this::keys);
     for (String g : groupIds) {
       if (!byGroup.get(g).equals(keys(common))) {
         drift.add(g + " holds " + byGroup.get(g).size() + " rules of ours, not the " + keys(common).size()
@@ -101,6 +91,31 @@ public final class RuleGroups<G extends RuleGroups.Held> {
       }
     }
     return new Holding(common, drift);
+  }
+
+  /**
+   * The addresses every group admits on every port: of each group's {@code admitted} rules, those addresses all of
+   * whose {@code keys} it admits, common to all groups.
+   *
+   * @param <K> a rule as the cloud keys it
+   */
+  public static <K> TreeSet<IpRange> agreed(List<Set<K>> admitted, Function<K, IpRange> cidr,
+      Function<Set<IpRange>, Set<K>> keys) {
+    TreeSet<IpRange> common = null;
+    for (Set<K> group : admitted) {
+      TreeSet<IpRange> complete = new TreeSet<>();
+      for (K k : group) {
+        if (group.containsAll(keys.apply(Set.of(cidr.apply(k))))) {
+          complete.add(cidr.apply(k));
+        }
+      }
+      if (common == null) {
+        common = complete;
+      } else {
+        common.retainAll(complete);
+      }
+    }
+    return common == null ? new TreeSet<>() : common;
   }
 
   /** Makes every group hold exactly the rules of {@code desired}; nothing changes when a quota would not hold. */
