@@ -5,7 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 
-/** Checks of the settings the cloud security group writers share; each throws {@link ConfigException} naming the key. */
+/** Checks of the settings the cloud writers share; each throws {@link ConfigException} naming the key. */
 public final class CloudSettings {
 
   private CloudSettings() {}

@@ -15,6 +15,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.Lazy;
 import io.feishuipsync.writer.PrefixLists;
 import java.util.List;
 import java.util.SortedSet;
@@ -40,9 +41,8 @@ final class EcsPrefixListWriter implements Writer {
   private final String region;
   private final String id;
   private final String description;
-  private final EcsSecurityGroupWriter.Clients clients;
   private final EcsCalls calls;
-  private Client client;
+  private final Lazy<Client, Exception> client;
   private IpRange.Family family;
 
   EcsPrefixListWriter(String region, String id, String description, EcsSecurityGroupWriter.Clients clients,
@@ -50,7 +50,7 @@ final class EcsPrefixListWriter implements Writer {
     this.region = region;
     this.id = id;
     this.description = description;
-    this.clients = clients;
+    this.client = new Lazy<>(clients::get);
     this.calls = new EcsCalls(name(), sleeper);
   }
 
@@ -112,14 +112,14 @@ final class EcsPrefixListWriter implements Writer {
       req.setRemoveEntry(remove.stream().map(r -> new ModifyPrefixListRequestRemoveEntry().setCidr(r.toString()))
           .toList());
     }
-    calls.call("ModifyPrefixList", () -> client().modifyPrefixList(req));
+    calls.call("ModifyPrefixList", () -> client.get().modifyPrefixList(req));
     log.info("{}: {} entries added, {} removed", name(), add.size(), remove.size());
   }
 
   /** Reads the list; its family, room and entries come from the network and are checked. */
   private Listing describe() throws WriterException {
     DescribePrefixListAttributesResponseBody body = calls.call("DescribePrefixListAttributes", () ->
-        client().describePrefixListAttributes(new DescribePrefixListAttributesRequest().setRegionId(region)
+        client.get().describePrefixListAttributes(new DescribePrefixListAttributesRequest().setRegionId(region)
             .setPrefixListId(id)).getBody());
     if (body == null) {
       throw new WriterException(name(), "DescribePrefixListAttributes answered without a body");
@@ -154,12 +154,5 @@ final class EcsPrefixListWriter implements Writer {
     String code = EcsCalls.code(tea);
     return code.contains("Duplicat") || (code.contains("Entry") && (code.contains("NotExist")
         || code.contains("NotFound")));
-  }
-
-  private Client client() throws Exception {
-    if (client == null) {
-      client = clients.get();
-    }
-    return client;
   }
 }

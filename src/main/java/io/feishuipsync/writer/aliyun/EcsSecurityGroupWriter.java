@@ -13,6 +13,7 @@ import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Batches;
 import io.feishuipsync.writer.GroupWriter;
+import io.feishuipsync.writer.Lazy;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.RuleKey;
@@ -51,15 +52,14 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   }
 
   private final Target t;
-  private final Clients clients;
   private final EcsCalls calls;
   private final int pageSize;
   private final RuleGroups<GroupRules> groups;
-  private Client client;
+  private final Lazy<Client, Exception> client;
 
   EcsSecurityGroupWriter(Target target, Clients clients, Sleeper sleeper, int pageSize) {
     this.t = target;
-    this.clients = clients;
+    this.client = new Lazy<>(clients::get);
     this.calls = new EcsCalls(name(), sleeper);
     this.pageSize = pageSize;
     this.groups = new RuleGroups<>(target.groupIds(), target.ports(), target.protocol(), this, log);
@@ -106,7 +106,7 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
     if (token != null) {
       req.setNextToken(token);
     }
-    DescribeSecurityGroupAttributeResponseBody body = client().describeSecurityGroupAttribute(req).getBody();
+    DescribeSecurityGroupAttributeResponseBody body = client.get().describeSecurityGroupAttribute(req).getBody();
     if (body == null) {
       throw new WriterException(name(), "DescribeSecurityGroupAttribute answered without a body");
     }
@@ -145,8 +145,9 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
 
   private void authorizeCall(String group, List<RuleKey> keys) throws WriterException {
     List<AuthorizeSecurityGroupRequestPermissions> permissions = keys.stream().map(this::permission).toList();
-    calls.call("AuthorizeSecurityGroup", () -> client().authorizeSecurityGroup(new AuthorizeSecurityGroupRequest()
-        .setRegionId(t.region()).setSecurityGroupId(group).setPermissions(permissions)));
+    calls.call("AuthorizeSecurityGroup", () -> client.get().authorizeSecurityGroup(
+        new AuthorizeSecurityGroupRequest().setRegionId(t.region()).setSecurityGroupId(group)
+            .setPermissions(permissions)));
   }
 
   /** Revokes by rule id, in batches; a rule someone else removed meanwhile counts as removed. */
@@ -156,7 +157,7 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   }
 
   private void revokeCall(String group, List<String> ids) throws WriterException {
-    calls.call("RevokeSecurityGroup", () -> client().revokeSecurityGroup(new RevokeSecurityGroupRequest()
+    calls.call("RevokeSecurityGroup", () -> client.get().revokeSecurityGroup(new RevokeSecurityGroupRequest()
         .setRegionId(t.region()).setSecurityGroupId(group).setSecurityGroupRuleId(List.copyOf(ids))));
   }
 
@@ -175,12 +176,5 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   private static boolean isNotFound(WriterException e) {
     return e.getCause() instanceof TeaException tea && Set.of("InvalidParam.SecurityGroupRuleId",
         "InvalidSecurityGroupRuleId.NotFound", "SecurityGroupRule.NotFound").contains(EcsCalls.code(tea));
-  }
-
-  private Client client() throws Exception {
-    if (client == null) {
-      client = clients.get();
-    }
-    return client;
   }
 }

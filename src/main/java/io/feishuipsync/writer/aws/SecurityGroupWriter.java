@@ -6,6 +6,7 @@ import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Batches;
 import io.feishuipsync.writer.GroupWriter;
+import io.feishuipsync.writer.Lazy;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.RuleKey;
@@ -45,17 +46,16 @@ final class SecurityGroupWriter implements GroupWriter<SecurityGroupWriter.Group
   private final List<String> groupIds;
   private final String marker;
   private final int maxRules;
-  private final Supplier<Ec2Client> clients;
   private final Ec2Calls calls;
   private final RuleGroups<GroupRules> groups;
-  private Ec2Client client;
+  private final Lazy<Ec2Client, RuntimeException> client;
 
   SecurityGroupWriter(List<String> groupIds, List<PortRange> ports, String protocol, String marker, int maxRules,
       Supplier<Ec2Client> clients, Sleeper sleeper) {
     this.groupIds = groupIds;
     this.marker = marker;
     this.maxRules = maxRules;
-    this.clients = clients;
+    this.client = new Lazy<>(clients::get);
     this.calls = new Ec2Calls(name(), sleeper);
     this.groups = new RuleGroups<>(groupIds, ports, protocol, this, log);
   }
@@ -95,7 +95,7 @@ final class SecurityGroupWriter implements GroupWriter<SecurityGroupWriter.Group
 
   @Override
   public GroupRules rules(String group) throws WriterException {
-    Ec2Client ec2 = client();
+    Ec2Client ec2 = client.get();
     List<SecurityGroupRule> all = calls.pages("DescribeSecurityGroupRules", () -> ec2
         .describeSecurityGroupRulesPaginator(b -> b.filters(Filter.builder().name("group-id").values(group).build()))
         .securityGroupRules());
@@ -139,7 +139,7 @@ final class SecurityGroupWriter implements GroupWriter<SecurityGroupWriter.Group
    */
   @Override
   public void authorize(String group, List<RuleKey> add) throws WriterException {
-    Ec2Client ec2 = client();
+    Ec2Client ec2 = client.get();
     for (RuleKey k : add) {
       try {
         calls.call("AuthorizeSecurityGroupIngress",
@@ -156,7 +156,7 @@ final class SecurityGroupWriter implements GroupWriter<SecurityGroupWriter.Group
   /** Revokes by rule id, in batches; a rule someone else removed meanwhile counts as removed. */
   @Override
   public void revoke(String group, List<String> ruleIds) throws WriterException {
-    Ec2Client ec2 = client();
+    Ec2Client ec2 = client.get();
     Batches.each(ruleIds, BATCH, batch -> calls.call("RevokeSecurityGroupIngress",
         () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(batch))),
         SecurityGroupWriter::isNotFound);
@@ -179,12 +179,5 @@ final class SecurityGroupWriter implements GroupWriter<SecurityGroupWriter.Group
 
   private static boolean isCode(WriterException e, String code) {
     return e.getCause() instanceof Ec2Exception ec2 && code.equals(Ec2Calls.code(ec2));
-  }
-
-  private Ec2Client client() {
-    if (client == null) {
-      client = clients.get();
-    }
-    return client;
   }
 }
