@@ -2,10 +2,10 @@ package io.feishuipsync.writer.aliyun;
 
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
+import io.feishuipsync.writer.CloudSettings;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterSecrets;
 import java.net.URI;
-import java.net.URISyntaxException;
 
 /**
  * Where and as whom the writer calls ECS: region, optional endpoint (a VPC endpoint; tests), and an AccessKey pair
@@ -29,20 +29,13 @@ record AliyunConnection(String region, String protocol, String endpoint, String 
     String protocol = "https";
     String host = null;
     if (endpoint != null) {
-      String url = endpoint.contains("://") ? endpoint : "https://" + endpoint;
-      try {
-        URI uri = new URI(url);
-        if (uri.getHost() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
-            || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))
-            || uri.getQuery() != null || uri.getUserInfo() != null) {
-          throw new URISyntaxException(url, "expected [http(s)://]host[:port]");
-        }
-        protocol = uri.getScheme();
-        host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-      } catch (URISyntaxException e) {
+      URI uri = CloudSettings.httpUrl(endpoint.contains("://") ? endpoint : "https://" + endpoint, true);
+      if (uri == null) {
         throw new ConfigException("endpoint", "'" + endpoint.replaceAll("\\p{Cntrl}", "?")
             + "' is not a host or an http(s)://host[:port] URL");
       }
+      protocol = uri.getScheme();
+      host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }
     Secret secret = WriterSecrets.find(context, "access_key_secret", accessKeySecret, accessKeySecretFile,
         CREDENTIAL);

@@ -3,6 +3,7 @@ package io.feishuipsync.writer.aliyun;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
+import io.feishuipsync.writer.CloudSettings;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
@@ -43,19 +44,7 @@ public final class AliyunSecurityGroupWriterType {
   private static Writer create(Settings s, WriterContext context) {
     AliyunConnection connection = AliyunConnection.of(s.region(), s.endpoint(), s.accessKeyId(),
         s.accessKeySecret(), s.accessKeySecretFile(), context);
-    if (s.groupIds() == null || s.groupIds().isEmpty()) {
-      throw new ConfigException("group_ids", "missing; list the security groups, e.g. [sg-bp67acfmxazb4ph6xxxx]");
-    }
-    for (int i = 0; i < s.groupIds().size(); i++) {
-      String g = s.groupIds().get(i);
-      if (g == null || !g.matches("sg-[a-z0-9]{8,40}")) {
-        throw new ConfigException("group_ids[" + i + "]", "'" + String.valueOf(g).replaceAll("\\p{Cntrl}", "?")
-            + "' is not a security group id");
-      }
-    }
-    if (s.groupIds().stream().distinct().count() != s.groupIds().size()) {
-      throw new ConfigException("group_ids", "lists a group twice");
-    }
+    List<String> groupIds = CloudSettings.groupIds(s.groupIds(), "sg-[a-z0-9]{8,40}", "sg-bp67acfmxazb4ph6xxxx");
     List<PortRange> ports = PortRange.parseAll("ports", s.ports());
     String protocol = PortRange.protocol(s.protocol());
     String marker = s.description() == null ? "feishu-ipsync" : s.description();
@@ -64,12 +53,9 @@ public final class AliyunSecurityGroupWriterType {
         || marker.startsWith("http://") || marker.startsWith("https://")) {
       throw new ConfigException("description", "must be 1..255 plain characters, not starting with http(s)://");
     }
-    int maxRules = s.maxRules() == null ? 200 : s.maxRules();
-    if (maxRules < 1 || maxRules > 5000) {
-      throw new ConfigException("max_rules", maxRules + " is outside 1..5000");
-    }
-    EcsSecurityGroupWriter.Target target = new EcsSecurityGroupWriter.Target(connection.region(),
-        List.copyOf(s.groupIds()), ports, protocol, marker, maxRules);
+    int maxRules = CloudSettings.maxRules(s.maxRules(), 200, 5000);
+    EcsSecurityGroupWriter.Target target = new EcsSecurityGroupWriter.Target(connection.region(), groupIds,
+        ports, protocol, marker, maxRules);
     return new EcsSecurityGroupWriter(target, connection::client, Sleeper.SYSTEM, PAGE_SIZE);
   }
 }

@@ -6,6 +6,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Backoff;
+import io.feishuipsync.writer.CloudCalls;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,12 +30,13 @@ final class EcsCalls {
   private static final Set<String> UNSIGNED = Set.of("SignatureDoesNotMatch", "IncompleteSignature",
       "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive", "InvalidAccessKeyId");
 
-  private final String writer;
-  private final Sleeper sleeper;
+  private static final CloudCalls.Service<TeaException> ECS =
+      new CloudCalls.Service<>("ECS", TeaException.class, EcsCalls::code, EcsCalls::isThrottling);
+
+  private final CloudCalls<TeaException> calls;
 
   EcsCalls(String writer, Sleeper sleeper) {
-    this.writer = writer;
-    this.sleeper = sleeper;
+    this.calls = new CloudCalls<>(writer, sleeper, ECS, new Failures());
   }
 
   /**
@@ -42,26 +44,7 @@ final class EcsCalls {
    * throttled, so nothing is counted twice.
    */
   <T> T call(String operation, Call<T> call) throws WriterException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.run();
-      } catch (TeaException e) {
-        String code = code(e);
-        if (isThrottling(code) && attempt < Backoff.MAX_ATTEMPTS) {
-          Backoff.pause(sleeper, attempt, writer, "ECS");
-          continue;
-        }
-        throw new WriterException(writer, describe(operation, e, code), e);
-      } catch (WriterException e) {
-        throw e;
-      } catch (TeaUnretryableException e) {
-        throw new WriterException(writer, operation + " failed: " + Sanitize.text(network(e))
-            + "; check the region, endpoint and network", e);
-      } catch (Exception e) {
-        throw new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
-            + " (check the region, endpoint, network and credentials)", e);
-      }
-    }
+    return calls.call(operation, call::run);
   }
 
   /** What went wrong on the way, e.g. {@code Failed to connect to /127.0.0.1:9 (Connection refused)}. */
@@ -83,24 +66,39 @@ final class EcsCalls {
     return code.equals("Throttling") || code.startsWith("Throttling.");
   }
 
-  /** One line from the service's answer; its code, message and request id are network text, so sanitized. */
-  private static String describe(String operation, TeaException e, String rawCode) {
-    String code = Sanitize.text(rawCode, 64);
-    Map<String, Object> data = e.getData() == null ? Map.of() : e.getData();
-    Object message = data.getOrDefault("Message", e.getMessage());
-    Object requestId = data.get("RequestId");
-    String request = requestId == null ? "" : ", request id " + Sanitize.text(String.valueOf(requestId), 128);
-    if (REFUSED.contains(rawCode)) {
-      return operation + " was refused (" + code + "): the credentials need the RAM action ecs:" + operation
-          + request;
+  /** ECS's answers; a failure on the way (no network) or of the client says where to look. */
+  private static final class Failures implements CloudCalls.Failures<TeaException> {
+
+    /** One line from the service's answer; its code, message and request id are network text, so sanitized. */
+    @Override
+    public String describe(String operation, TeaException e, String rawCode) {
+      String code = Sanitize.text(rawCode, 64);
+      Map<String, Object> data = e.getData() == null ? Map.of() : e.getData();
+      Object message = data.getOrDefault("Message", e.getMessage());
+      Object requestId = data.get("RequestId");
+      String request = requestId == null ? "" : ", request id " + Sanitize.text(String.valueOf(requestId), 128);
+      if (REFUSED.contains(rawCode)) {
+        return operation + " was refused (" + code + "): the credentials need the RAM action ecs:" + operation
+            + request;
+      }
+      if (UNSIGNED.contains(rawCode)) {
+        return operation + " was not accepted (" + code + "): check access_key_id and its secret, or the"
+            + " credentials the default chain found" + request;
+      }
+      if (isThrottling(rawCode)) {
+        return operation + " is still throttled after " + Backoff.MAX_ATTEMPTS + " attempts (" + code + ")" + request;
+      }
+      return operation + " failed: " + code + ": " + Sanitize.text(String.valueOf(message)) + request;
     }
-    if (UNSIGNED.contains(rawCode)) {
-      return operation + " was not accepted (" + code + "): check access_key_id and its secret, or the"
-          + " credentials the default chain found" + request;
+
+    @Override
+    public WriterException other(String writer, String operation, Exception e) {
+      if (e instanceof TeaUnretryableException) {
+        return new WriterException(writer, operation + " failed: " + Sanitize.text(network(e))
+            + "; check the region, endpoint and network", e);
+      }
+      return new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
+          + " (check the region, endpoint, network and credentials)", e);
     }
-    if (isThrottling(rawCode)) {
-      return operation + " is still throttled after " + Backoff.MAX_ATTEMPTS + " attempts (" + code + ")" + request;
-    }
-    return operation + " failed: " + code + ": " + Sanitize.text(String.valueOf(message)) + request;
   }
 }

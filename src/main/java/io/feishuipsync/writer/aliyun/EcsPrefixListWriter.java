@@ -15,6 +15,8 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.Lazy;
+import io.feishuipsync.writer.PrefixLists;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -39,9 +41,8 @@ final class EcsPrefixListWriter implements Writer {
   private final String region;
   private final String id;
   private final String description;
-  private final EcsSecurityGroupWriter.Clients clients;
   private final EcsCalls calls;
-  private Client client;
+  private final Lazy<Client, Exception> client;
   private IpRange.Family family;
 
   EcsPrefixListWriter(String region, String id, String description, EcsSecurityGroupWriter.Clients clients,
@@ -49,7 +50,7 @@ final class EcsPrefixListWriter implements Writer {
     this.region = region;
     this.id = id;
     this.description = description;
-    this.clients = clients;
+    this.client = new Lazy<>(clients::get);
     this.calls = new EcsCalls(name(), sleeper);
   }
 
@@ -60,9 +61,7 @@ final class EcsPrefixListWriter implements Writer {
 
   @Override
   public SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    desired.stream().filter(r -> family == null || r.family() == family).forEach(out::add);
-    return out;
+    return PrefixLists.scope(desired, family);
   }
 
   @Override
@@ -77,7 +76,7 @@ final class EcsPrefixListWriter implements Writer {
 
   @Override
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    for (int conflict = 0; ; conflict++) {
+    PrefixLists.update(name(), MAX_CONFLICTS, EcsPrefixListWriter::isConflict, () -> {
       Listing list = describe();
       SortedSet<IpRange> want = scope(desired);
       if (want.size() > list.maxEntries()) {
@@ -91,16 +90,8 @@ final class EcsPrefixListWriter implements Writer {
         throw new WriterException(name(), "a change of " + add.size() + " additions and " + remove.size()
             + " removals does not fit one ModifyPrefixList call; nothing changed");
       }
-      try {
-        modify(add, remove);
-        return;
-      } catch (WriterException e) {
-        if (!isConflict(e) || conflict + 1 >= MAX_CONFLICTS) {
-          throw e;
-        }
-        log.info("{}: the list changed while being updated ({}); reading it again", name(), e.getMessage());
-      }
-    }
+      modify(add, remove);
+    }, log);
   }
 
   @Override
@@ -121,14 +112,14 @@ final class EcsPrefixListWriter implements Writer {
       req.setRemoveEntry(remove.stream().map(r -> new ModifyPrefixListRequestRemoveEntry().setCidr(r.toString()))
           .toList());
     }
-    calls.call("ModifyPrefixList", () -> client().modifyPrefixList(req));
+    calls.call("ModifyPrefixList", () -> client.get().modifyPrefixList(req));
     log.info("{}: {} entries added, {} removed", name(), add.size(), remove.size());
   }
 
   /** Reads the list; its family, room and entries come from the network and are checked. */
   private Listing describe() throws WriterException {
     DescribePrefixListAttributesResponseBody body = calls.call("DescribePrefixListAttributes", () ->
-        client().describePrefixListAttributes(new DescribePrefixListAttributesRequest().setRegionId(region)
+        client.get().describePrefixListAttributes(new DescribePrefixListAttributesRequest().setRegionId(region)
             .setPrefixListId(id)).getBody());
     if (body == null) {
       throw new WriterException(name(), "DescribePrefixListAttributes answered without a body");
@@ -163,12 +154,5 @@ final class EcsPrefixListWriter implements Writer {
     String code = EcsCalls.code(tea);
     return code.contains("Duplicat") || (code.contains("Entry") && (code.contains("NotExist")
         || code.contains("NotFound")));
-  }
-
-  private Client client() throws Exception {
-    if (client == null) {
-      client = clients.get();
-    }
-    return client;
   }
 }

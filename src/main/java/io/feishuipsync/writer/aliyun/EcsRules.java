@@ -4,8 +4,8 @@ import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeResponseBody.
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.RuleKey;
 import io.feishuipsync.writer.aliyun.EcsSecurityGroupWriter.GroupRules;
-import io.feishuipsync.writer.aliyun.EcsSecurityGroupWriter.Key;
 import io.feishuipsync.writer.aliyun.EcsSecurityGroupWriter.Target;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +31,7 @@ final class EcsRules {
    */
   static GroupRules classify(String writer, Target t,
       List<DescribeSecurityGroupAttributeResponseBodyPermissionsPermission> rules) throws WriterException {
-    Map<Key, String> ours = new HashMap<>();
+    Map<RuleKey, String> ours = new HashMap<>();
     List<String> strays = new ArrayList<>();
     int foreign = 0;
     for (DescribeSecurityGroupAttributeResponseBodyPermissionsPermission r : rules) {
@@ -44,7 +44,7 @@ final class EcsRules {
         throw new WriterException(writer, "a rule with the marker has no usable rule id ('"
             + Sanitize.text(String.valueOf(id), 64) + "'); nothing changed");
       }
-      Key k = key(t, r);
+      RuleKey k = key(t, r);
       if (k == null || ours.containsKey(k)) {
         strays.add(id);
       } else {
@@ -55,7 +55,7 @@ final class EcsRules {
   }
 
   /** The key of a rule of ours, or null when it is not a plain accept rule this writer would have written. */
-  private static Key key(Target t, DescribeSecurityGroupAttributeResponseBodyPermissionsPermission r) {
+  private static RuleKey key(Target t, DescribeSecurityGroupAttributeResponseBodyPermissionsPermission r) {
     String v4 = blankToNull(r.getSourceCidrIp());
     String v6 = blankToNull(r.getIpv6SourceCidrIp());
     if ((v4 == null) == (v6 == null) || blankToNull(r.getSourceGroupId()) != null
@@ -73,7 +73,7 @@ final class EcsRules {
       if ((v4 != null) != (cidr.family() == IpRange.Family.IPV4)) {
         return null;
       }
-      return new Key(cidr, r.getIpProtocol().toLowerCase(Locale.ROOT), Integer.parseInt(m.group(1)),
+      return new RuleKey(cidr, r.getIpProtocol().toLowerCase(Locale.ROOT), Integer.parseInt(m.group(1)),
           Integer.parseInt(m.group(2)));
     } catch (IllegalArgumentException e) {
       return null;

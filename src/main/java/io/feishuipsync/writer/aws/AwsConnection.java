@@ -2,8 +2,8 @@ package io.feishuipsync.writer.aws;
 
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
+import io.feishuipsync.writer.CloudSettings;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -27,16 +27,9 @@ record AwsConnection(String region, URI endpoint, String profile, String accessK
       throw new ConfigException("region", region == null ? "missing, e.g. eu-west-1"
           : "'" + region + "' is not an AWS region like eu-west-1");
     }
-    URI uri = null;
-    if (endpoint != null) {
-      try {
-        uri = new URI(endpoint);
-        if (uri.getHost() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
-          throw new URISyntaxException(endpoint, "expected http(s)://host");
-        }
-      } catch (URISyntaxException e) {
-        throw new ConfigException("endpoint", "'" + endpoint + "' is not an http(s) URL");
-      }
+    URI uri = endpoint == null ? null : CloudSettings.httpUrl(endpoint, false);
+    if (endpoint != null && uri == null) {
+      throw new ConfigException("endpoint", "'" + endpoint + "' is not an http(s) URL");
     }
     if ((accessKeyId == null) != (secretAccessKey == null)) {
       throw new ConfigException("access_key_id", "set both access_key_id and secret_access_key, or neither");

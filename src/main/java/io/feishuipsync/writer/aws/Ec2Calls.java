@@ -4,6 +4,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Backoff;
+import io.feishuipsync.writer.CloudCalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,30 +30,17 @@ final class Ec2Calls {
 
   static final int MAX_ATTEMPTS = Backoff.MAX_ATTEMPTS;
 
-  private final String writer;
-  private final Sleeper sleeper;
+  private static final CloudCalls.Service<Ec2Exception> EC2 =
+      new CloudCalls.Service<>("EC2", Ec2Exception.class, Ec2Calls::code, Ec2Calls::isThrottling);
+
+  private final CloudCalls<Ec2Exception> calls;
 
   Ec2Calls(String writer, Sleeper sleeper) {
-    this.writer = writer;
-    this.sleeper = sleeper;
+    this.calls = new CloudCalls<>(writer, sleeper, EC2, new Failures());
   }
 
   <T> T call(String operation, Supplier<T> call) throws WriterException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.get();
-      } catch (Ec2Exception e) {
-        String code = code(e);
-        if (isThrottling(code) && attempt < MAX_ATTEMPTS) {
-          Backoff.pause(sleeper, attempt, writer, "EC2");
-          continue;
-        }
-        throw new WriterException(writer, describe(operation, e, code), e);
-      } catch (SdkClientException e) {
-        throw new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
-            + " (check the region, endpoint, network and credentials)", e);
-      }
-    }
+    return calls.call(operation, call::get);
   }
 
   /**
@@ -76,18 +64,32 @@ final class Ec2Calls {
     return code.equals("RequestLimitExceeded") || code.equals("Throttling") || code.equals("ThrottlingException");
   }
 
-  /** One line from AWS's answer; its code, message and request id are network text, so sanitized. */
-  private static String describe(String operation, Ec2Exception e, String rawCode) {
-    String code = Sanitize.text(rawCode, 64);
-    String msg = Sanitize.text(e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
-    String request = e.requestId() == null ? "" : ", request id " + Sanitize.text(e.requestId(), 128);
-    if (code.equals("UnauthorizedOperation") || code.equals("AccessDenied") || code.equals("AuthFailure")) {
-      return operation + " was refused (" + code + "): the credentials need the IAM action "
-          + ACTIONS.getOrDefault(operation, "ec2:" + operation) + request;
+  /** EC2's answers; a client failure (no network, no credentials) says where to look. */
+  private static final class Failures implements CloudCalls.Failures<Ec2Exception> {
+
+    /** One line from AWS's answer; its code, message and request id are network text, so sanitized. */
+    @Override
+    public String describe(String operation, Ec2Exception e, String rawCode) {
+      String code = Sanitize.text(rawCode, 64);
+      String msg = Sanitize.text(e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
+      String request = e.requestId() == null ? "" : ", request id " + Sanitize.text(e.requestId(), 128);
+      if (code.equals("UnauthorizedOperation") || code.equals("AccessDenied") || code.equals("AuthFailure")) {
+        return operation + " was refused (" + code + "): the credentials need the IAM action "
+            + ACTIONS.getOrDefault(operation, "ec2:" + operation) + request;
+      }
+      if (Ec2Calls.isThrottling(code)) {
+        return operation + " is still throttled after " + MAX_ATTEMPTS + " attempts (" + code + ")" + request;
+      }
+      return operation + " failed: " + code + ": " + msg + request;
     }
-    if (isThrottling(code)) {
-      return operation + " is still throttled after " + MAX_ATTEMPTS + " attempts (" + code + ")" + request;
+
+    @Override
+    public WriterException other(String writer, String operation, Exception e) {
+      if (e instanceof SdkClientException) {
+        return new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
+            + " (check the region, endpoint, network and credentials)", e);
+      }
+      return CloudCalls.Failures.super.other(writer, operation, e);
     }
-    return operation + " failed: " + code + ": " + msg + request;
   }
 }

@@ -7,6 +7,8 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.Lazy;
+import io.feishuipsync.writer.PrefixLists;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +41,15 @@ final class PrefixListWriter implements Writer {
 
   private final String id;
   private final String description;
-  private final Supplier<Ec2Client> clients;
   private final Ec2Calls calls;
   private final Sleeper sleeper;
-  private Ec2Client client;
+  private final Lazy<Ec2Client, RuntimeException> client;
   private IpRange.Family family;
 
   PrefixListWriter(String id, String description, Supplier<Ec2Client> clients, Sleeper sleeper) {
     this.id = id;
     this.description = description;
-    this.clients = clients;
+    this.client = new Lazy<>(clients::get);
     this.sleeper = sleeper;
     this.calls = new Ec2Calls(name(), sleeper);
   }
@@ -60,8 +61,7 @@ final class PrefixListWriter implements Writer {
 
   @Override
   public SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
-    TreeSet<IpRange> out = new TreeSet<>();
-    desired.stream().filter(r -> family == null || r.family() == family).forEach(out::add);
+    TreeSet<IpRange> out = PrefixLists.scope(desired, family);
     if (out.size() < desired.size()) {
       log.debug("{}: {} entries of the other address family are not for this list", name(),
           desired.size() - out.size());
@@ -82,7 +82,7 @@ final class PrefixListWriter implements Writer {
 
   @Override
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    for (int conflict = 0; ; conflict++) {
+    PrefixLists.update(name(), MAX_CONFLICTS, PrefixListWriter::isVersionConflict, () -> {
       ManagedPrefixList list = awaitStable(describe());
       TreeSet<IpRange> current = entries();
       if (desired.size() > list.maxEntries()) {
@@ -97,16 +97,8 @@ final class PrefixListWriter implements Writer {
               + list.maxEntries() + ", and no order of calls keeps it within that while " + add.size()
               + " entries are added and " + remove.size() + " removed; nothing changed. Raise its max entries"
               + " (ModifyManagedPrefixList MaxEntries)"));
-      try {
-        modify(list.version(), plan);
-        return;
-      } catch (WriterException e) {
-        if (!isVersionConflict(e) || conflict + 1 >= MAX_CONFLICTS) {
-          throw e;
-        }
-        log.info("{}: the list changed while being updated ({}); reading it again", name(), e.getMessage());
-      }
-    }
+      modify(list.version(), plan);
+    }, log);
   }
 
   @Override
@@ -156,7 +148,7 @@ final class PrefixListWriter implements Writer {
     long v = version;
     for (Batch batch : plan) {
       long current = v;
-      Ec2Client ec2 = client();
+      Ec2Client ec2 = client.get();
       ModifyManagedPrefixListResponse answer = calls.call("ModifyManagedPrefixList",
           () -> ec2.modifyManagedPrefixList(b -> b.prefixListId(id)
           .currentVersion(current)
@@ -175,7 +167,7 @@ final class PrefixListWriter implements Writer {
   }
 
   private ManagedPrefixList describe() throws WriterException {
-    Ec2Client ec2 = client();
+    Ec2Client ec2 = client.get();
     List<ManagedPrefixList> lists = calls.call("DescribeManagedPrefixLists",
         () -> ec2.describeManagedPrefixLists(b -> b.prefixListIds(id)).prefixLists());
     if (lists.isEmpty()) {
@@ -206,7 +198,7 @@ final class PrefixListWriter implements Writer {
   }
 
   private TreeSet<IpRange> entries() throws WriterException {
-    Ec2Client ec2 = client();
+    Ec2Client ec2 = client.get();
     TreeSet<IpRange> out = new TreeSet<>();
     List<PrefixListEntry> all = calls.pages("GetManagedPrefixListEntries",
         () -> ec2.getManagedPrefixListEntriesPaginator(b -> b.prefixListId(id)).entries());
@@ -229,12 +221,5 @@ final class PrefixListWriter implements Writer {
     String code = Ec2Calls.code(ec2);
     String msg = ec2.awsErrorDetails() == null ? "" : String.valueOf(ec2.awsErrorDetails().errorMessage());
     return code.equals("IncorrectState") || (code.equals("InvalidParameterValue") && msg.contains("version"));
-  }
-
-  private Ec2Client client() {
-    if (client == null) {
-      client = clients.get();
-    }
-    return client;
   }
 }

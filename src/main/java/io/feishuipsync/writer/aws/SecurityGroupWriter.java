@@ -1,21 +1,21 @@
 package io.feishuipsync.writer.aws;
 
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.Batches;
+import io.feishuipsync.writer.GroupWriter;
+import io.feishuipsync.writer.Lazy;
 import io.feishuipsync.writer.PortRange;
+import io.feishuipsync.writer.RuleGroups;
+import io.feishuipsync.writer.RuleKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,38 +31,33 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
  * from the groups' real rules: authorises what is missing first, then revokes what is no longer listed, so the
  * allowed set never has a gap. Rules without the marker are never touched.
  */
-final class SecurityGroupWriter implements Writer {
+final class SecurityGroupWriter implements GroupWriter<SecurityGroupWriter.GroupRules> {
 
   private static final Logger log = LoggerFactory.getLogger(SecurityGroupWriter.class);
   private static final int BATCH = 50;
-
-  /** One rule this writer wants or owns. */
-  record Key(IpRange cidr, String protocol, int from, int to) {}
 
   /**
    * A group's rules: ours by key (with rule id), rules with our marker that are not address rules (to remove), and
    * the count of foreign ingress rules per family.
    */
-  record GroupRules(Map<Key, String> ours, List<String> strays, int foreignV4, int foreignV6) {}
+  record GroupRules(Map<RuleKey, String> ours, List<String> strays, int foreignV4, int foreignV6)
+      implements RuleGroups.Held {}
 
   private final List<String> groupIds;
-  private final List<PortRange> ports;
-  private final String protocol;
   private final String marker;
   private final int maxRules;
-  private final Supplier<Ec2Client> clients;
   private final Ec2Calls calls;
-  private Ec2Client client;
+  private final RuleGroups<GroupRules> groups;
+  private final Lazy<Ec2Client, RuntimeException> client;
 
   SecurityGroupWriter(List<String> groupIds, List<PortRange> ports, String protocol, String marker, int maxRules,
       Supplier<Ec2Client> clients, Sleeper sleeper) {
     this.groupIds = groupIds;
-    this.ports = ports;
-    this.protocol = protocol;
     this.marker = marker;
     this.maxRules = maxRules;
-    this.clients = clients;
+    this.client = new Lazy<>(clients::get);
     this.calls = new Ec2Calls(name(), sleeper);
+    this.groups = new RuleGroups<>(groupIds, ports, protocol, this, log);
   }
 
   @Override
@@ -71,95 +66,20 @@ final class SecurityGroupWriter implements Writer {
   }
 
   @Override
-  public void check() throws WriterException {
-    for (String g : groupIds) {
-      rules(g);
-    }
+  public RuleGroups<GroupRules> groups() {
+    return groups;
   }
 
   @Override
-  public Holding read() throws WriterException {
-    TreeSet<IpRange> common = null;
-    List<String> drift = new ArrayList<>();
-    Map<String, Set<Key>> byGroup = new HashMap<>();
-    for (String g : groupIds) {
-      GroupRules r = rules(g);
-      byGroup.put(g, r.ours().keySet());
-      TreeSet<IpRange> complete = new TreeSet<>();
-      for (Key k : r.ours().keySet()) {
-        if (keys(Set.of(k.cidr())).stream().allMatch(r.ours()::containsKey)) {
-          complete.add(k.cidr());
-        }
-      }
-      r.strays().forEach(id -> drift.add(g + ": rule " + Sanitize.text(id, 64)
-          + " carries the marker but is not an address rule"));
-      if (common == null) {
-        common = complete;
-      } else {
-        common.retainAll(complete);
-      }
-    }
-    for (String g : groupIds) {
-      if (!byGroup.get(g).equals(keys(common))) {
-        drift.add(g + " holds " + byGroup.get(g).size() + " rules of ours, not the " + keys(common).size()
-            + " the others agree on");
-      }
-    }
-    return new Holding(common, drift);
+  public String stray(String group, String id) {
+    return group + ": rule " + Sanitize.text(id, 64) + " carries the marker but is not an address rule";
   }
 
+  /** EC2 counts the ingress rules of each address family against the quota apart. */
   @Override
-  public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    Set<Key> want = keys(desired);
-    Map<String, GroupRules> current = new HashMap<>();
-    for (String g : groupIds) {
-      GroupRules r = rules(g);
-      current.put(g, r);
-      checkQuota(g, r, want);
-    }
-    for (String g : groupIds) {
-      GroupRules r = current.get(g);
-      List<Key> add = want.stream().filter(k -> !r.ours().containsKey(k)).sorted(KEY_ORDER).toList();
-      List<String> revoke = new ArrayList<>(r.strays());
-      r.ours().forEach((k, id) -> {
-        if (!want.contains(k)) {
-          revoke.add(id);
-        }
-      });
-      authorize(g, add);
-      revoke(g, revoke);
-      if (!add.isEmpty() || !revoke.isEmpty()) {
-        log.info("{}: {} rules authorised, {} revoked", g, add.size(), revoke.size());
-      }
-    }
-  }
-
-  @Override
-  public void teardown() throws WriterException {
-    for (String g : groupIds) {
-      GroupRules r = rules(g);
-      List<String> ids = new ArrayList<>(r.ours().values());
-      ids.addAll(r.strays());
-      revoke(g, ids);
-    }
-  }
-
-  private static final java.util.Comparator<Key> KEY_ORDER = java.util.Comparator.comparing(Key::cidr)
-      .thenComparingInt(Key::from).thenComparingInt(Key::to);
-
-  private Set<Key> keys(Set<IpRange> cidrs) {
-    Set<Key> out = new HashSet<>();
-    for (IpRange c : cidrs) {
-      for (PortRange p : ports) {
-        out.add(new Key(c, protocol, p.from(), p.to()));
-      }
-    }
-    return out;
-  }
-
-  private void checkQuota(String group, GroupRules r, Set<Key> want) throws WriterException {
+  public void checkQuota(String group, GroupRules r, Set<RuleKey> want) throws WriterException {
     for (IpRange.Family f : IpRange.Family.values()) {
-      Set<Key> peak = new HashSet<>(want);
+      Set<RuleKey> peak = new HashSet<>(want);
       peak.addAll(r.ours().keySet());
       long mine = peak.stream().filter(k -> k.cidr().family() == f).count();
       int foreign = f == IpRange.Family.IPV4 ? r.foreignV4() : r.foreignV6();
@@ -173,8 +93,9 @@ final class SecurityGroupWriter implements Writer {
     }
   }
 
-  private GroupRules rules(String group) throws WriterException {
-    Ec2Client ec2 = client();
+  @Override
+  public GroupRules rules(String group) throws WriterException {
+    Ec2Client ec2 = client.get();
     List<SecurityGroupRule> all = calls.pages("DescribeSecurityGroupRules", () -> ec2
         .describeSecurityGroupRulesPaginator(b -> b.filters(Filter.builder().name("group-id").values(group).build()))
         .securityGroupRules());
@@ -182,7 +103,7 @@ final class SecurityGroupWriter implements Writer {
       // An unknown group id lists no rules rather than failing; make sure it exists.
       calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(b -> b.groupIds(group)));
     }
-    Map<Key, String> ours = new HashMap<>();
+    Map<RuleKey, String> ours = new HashMap<>();
     List<String> strays = new ArrayList<>();
     int foreignV4 = 0;
     int foreignV6 = 0;
@@ -203,7 +124,7 @@ final class SecurityGroupWriter implements Writer {
       try {
         int from = rule.fromPort() == null ? -1 : rule.fromPort();
         int to = rule.toPort() == null ? -1 : rule.toPort();
-        ours.put(new Key(IpRange.parse(cidr), rule.ipProtocol(), from, to), rule.securityGroupRuleId());
+        ours.put(new RuleKey(IpRange.parse(cidr), rule.ipProtocol(), from, to), rule.securityGroupRuleId());
       } catch (IllegalArgumentException | NullPointerException e) {
         // A rule with our marker that is not an address rule (e.g. a group reference): ours to remove.
         strays.add(rule.securityGroupRuleId());
@@ -216,9 +137,10 @@ final class SecurityGroupWriter implements Writer {
    * One address rule per call: EC2 gives every address its own rule id either way, and its emulator (moto) only
    * does so when they arrive separately; the rule count is bounded by the group quota, so the calls are few.
    */
-  private void authorize(String group, List<Key> add) throws WriterException {
-    Ec2Client ec2 = client();
-    for (Key k : add) {
+  @Override
+  public void authorize(String group, List<RuleKey> add) throws WriterException {
+    Ec2Client ec2 = client.get();
+    for (RuleKey k : add) {
       try {
         calls.call("AuthorizeSecurityGroupIngress",
             () -> ec2.authorizeSecurityGroupIngress(b -> b.groupId(group).ipPermissions(permission(k))));
@@ -232,36 +154,19 @@ final class SecurityGroupWriter implements Writer {
   }
 
   /** Revokes by rule id, in batches; a rule someone else removed meanwhile counts as removed. */
-  private void revoke(String group, List<String> ruleIds) throws WriterException {
-    Ec2Client ec2 = client();
-    for (int i = 0; i < ruleIds.size(); i += BATCH) {
-      List<String> batch = ruleIds.subList(i, Math.min(ruleIds.size(), i + BATCH));
-      try {
-        calls.call("RevokeSecurityGroupIngress",
-            () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(batch)));
-      } catch (WriterException e) {
-        if (!isNotFound(e)) {
-          throw e;
-        }
-        for (String id : batch) {
-          try {
-            calls.call("RevokeSecurityGroupIngress",
-                () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(id)));
-          } catch (WriterException one) {
-            if (!isNotFound(one)) {
-              throw one;
-            }
-          }
-        }
-      }
-    }
+  @Override
+  public void revoke(String group, List<String> ruleIds) throws WriterException {
+    Ec2Client ec2 = client.get();
+    Batches.each(ruleIds, BATCH, batch -> calls.call("RevokeSecurityGroupIngress",
+        () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(batch))),
+        SecurityGroupWriter::isNotFound);
   }
 
   private static boolean isNotFound(WriterException e) {
     return isCode(e, "InvalidPermission.NotFound") || isCode(e, "InvalidSecurityGroupRuleId.NotFound");
   }
 
-  private IpPermission permission(Key k) {
+  private IpPermission permission(RuleKey k) {
     IpPermission.Builder b = IpPermission.builder().ipProtocol(k.protocol()).fromPort(k.from()).toPort(k.to());
     if (k.cidr().family() == IpRange.Family.IPV4) {
       b.ipRanges(software.amazon.awssdk.services.ec2.model.IpRange.builder().cidrIp(k.cidr().toString())
@@ -274,12 +179,5 @@ final class SecurityGroupWriter implements Writer {
 
   private static boolean isCode(WriterException e, String code) {
     return e.getCause() instanceof Ec2Exception ec2 && code.equals(Ec2Calls.code(ec2));
-  }
-
-  private Ec2Client client() {
-    if (client == null) {
-      client = clients.get();
-    }
-    return client;
   }
 }

@@ -3,6 +3,7 @@ package io.feishuipsync.writer.aws;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
+import io.feishuipsync.writer.CloudSettings;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
@@ -32,28 +33,15 @@ public final class SecurityGroupWriterType {
 
   private static Writer create(Settings s, WriterContext context) {
     AwsConnection connection = s.connection();
-    if (s.groupIds() == null || s.groupIds().isEmpty()) {
-      throw new ConfigException("group_ids", "missing; list the security groups, e.g. [sg-0123456789abcdef0]");
-    }
-    for (int i = 0; i < s.groupIds().size(); i++) {
-      if (s.groupIds().get(i) == null || !s.groupIds().get(i).matches("sg-[0-9a-f]{8,17}")) {
-        throw new ConfigException("group_ids[" + i + "]", "'" + s.groupIds().get(i) + "' is not a security group id");
-      }
-    }
-    if (s.groupIds().stream().distinct().count() != s.groupIds().size()) {
-      throw new ConfigException("group_ids", "lists a group twice");
-    }
+    List<String> groupIds = CloudSettings.groupIds(s.groupIds(), "sg-[0-9a-f]{8,17}", "sg-0123456789abcdef0");
     List<PortRange> ports = PortRange.parseAll("ports", s.ports());
     String protocol = PortRange.protocol(s.protocol());
     String marker = s.description() == null ? "feishu-ipsync" : s.description();
     if (!marker.matches("[A-Za-z0-9 ._:/()#,@\\[\\]+=&;{}!$*-]{1,255}") || marker.isBlank()) {
       throw new ConfigException("description", "must be 1..255 characters AWS allows in a rule description");
     }
-    int maxRules = s.maxRules() == null ? 60 : s.maxRules();
-    if (maxRules < 1 || maxRules > 1000) {
-      throw new ConfigException("max_rules", maxRules + " is outside 1..1000");
-    }
-    return new SecurityGroupWriter(List.copyOf(s.groupIds()), ports, protocol, marker, maxRules,
+    int maxRules = CloudSettings.maxRules(s.maxRules(), 60, 1000);
+    return new SecurityGroupWriter(groupIds, ports, protocol, marker, maxRules,
         connection::client, Sleeper.SYSTEM);
   }
 }

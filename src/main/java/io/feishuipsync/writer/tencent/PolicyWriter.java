@@ -13,6 +13,7 @@ import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.PortRange;
+import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.tencent.Policies.Key;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,29 +95,20 @@ final class PolicyWriter implements Writer {
 
   @Override
   public Holding read() throws WriterException {
-    TreeSet<IpRange> common = null;
     List<String> drift = new ArrayList<>();
     Map<String, Group> byGroup = new HashMap<>();
+    List<Set<Key>> admitted = new ArrayList<>();
     for (String g : groupIds) {
       Group r = group(g);
       byGroup.put(g, r);
-      Set<Key> admitted = new HashSet<>(r.ours().keySet());
-      admitted.addAll(r.covered());
-      TreeSet<IpRange> complete = new TreeSet<>();
-      for (Key k : admitted) {
-        if (keys(Set.of(k.cidr())).stream().noneMatch(r::lacks)) {
-          complete.add(k.cidr());
-        }
-      }
+      Set<Key> admits = new HashSet<>(r.ours().keySet());
+      admits.addAll(r.covered());
+      admitted.add(admits);
       if (!r.strays().isEmpty()) {
         drift.add(g + ": " + r.strays().size() + " policies carry the marker but are not address policies of ours");
       }
-      if (common == null) {
-        common = complete;
-      } else {
-        common.retainAll(complete);
-      }
     }
+    TreeSet<IpRange> common = RuleGroups.agreed(admitted, Key::cidr, this::keys);
     Set<Key> agreed = keys(common);
     for (String g : groupIds) {
       Group r = byGroup.get(g);

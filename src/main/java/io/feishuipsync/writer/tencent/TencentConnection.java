@@ -8,8 +8,8 @@ import com.tencentcloudapi.common.provider.DefaultCredentialsProvider;
 import com.tencentcloudapi.vpc.v20170312.VpcClient;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
+import io.feishuipsync.writer.CloudSettings;
 import java.net.URI;
-import java.net.URISyntaxException;
 
 /**
  * Where and as whom the writer calls the VPC API: region, optional endpoint (the internal endpoint, tests), and
@@ -23,20 +23,10 @@ record TencentConnection(String region, URI endpoint, String secretId, Secret se
       throw new ConfigException("region", region == null ? "missing, e.g. ap-guangzhou"
           : "'" + region + "' is not a Tencent Cloud region like ap-guangzhou");
     }
-    URI uri = null;
-    if (endpoint != null) {
-      try {
-        uri = new URI(endpoint);
-        if (uri.getHost() == null || uri.getScheme() == null
-            || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
-            || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))
-            || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
-          throw new URISyntaxException(endpoint, "expected http(s)://host[:port]");
-        }
-      } catch (URISyntaxException e) {
-        throw new ConfigException("endpoint", "'" + endpoint + "' is not an http(s)://host[:port] URL, e.g."
-            + " https://vpc.internal.tencentcloudapi.com");
-      }
+    URI uri = endpoint == null ? null : CloudSettings.httpUrl(endpoint, true);
+    if (endpoint != null && uri == null) {
+      throw new ConfigException("endpoint", "'" + endpoint + "' is not an http(s)://host[:port] URL, e.g."
+          + " https://vpc.internal.tencentcloudapi.com");
     }
     if ((secretId == null) != (secretKey == null)) {
       throw new ConfigException("secret_id", "set both secret_id and secret_key (or secret_key_file), or neither"

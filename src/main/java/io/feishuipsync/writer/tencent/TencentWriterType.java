@@ -4,6 +4,7 @@ import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
+import io.feishuipsync.writer.CloudSettings;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterSecrets;
@@ -76,10 +77,7 @@ public final class TencentWriterType {
     if (!marker.matches("[\\p{L}\\p{N} ._:/()#,@+=&;!*-]{1,100}") || marker.isBlank()) {
       throw new ConfigException("description", "must be 1..100 letters, digits, spaces or ._:/()#,@+=&;!*-");
     }
-    int maxRules = s.maxRules() == null ? DEFAULT_MAX_RULES : s.maxRules();
-    if (maxRules < 1 || maxRules > 1000) {
-      throw new ConfigException("max_rules", maxRules + " is outside 1..1000");
-    }
+    int maxRules = CloudSettings.maxRules(s.maxRules(), DEFAULT_MAX_RULES, 1000);
     String mode = s.mode() == null ? "policies" : s.mode();
     if (mode.equals("address_template")) {
       if (s.groupIds() != null || s.ports() != null || s.protocol() != null) {
@@ -99,20 +97,10 @@ public final class TencentWriterType {
     if (s.templateId() != null) {
       throw new ConfigException("template_id", "is used only in mode address_template");
     }
-    if (s.groupIds() == null || s.groupIds().isEmpty()) {
-      throw new ConfigException("group_ids", "missing; list the security groups, e.g. [sg-0abc1234]");
-    }
-    for (int i = 0; i < s.groupIds().size(); i++) {
-      if (s.groupIds().get(i) == null || !s.groupIds().get(i).matches("sg-[a-z0-9]{8,16}")) {
-        throw new ConfigException("group_ids[" + i + "]", "'" + s.groupIds().get(i) + "' is not a security group id");
-      }
-    }
-    if (s.groupIds().stream().distinct().count() != s.groupIds().size()) {
-      throw new ConfigException("group_ids", "lists a group twice");
-    }
+    List<String> groupIds = CloudSettings.groupIds(s.groupIds(), "sg-[a-z0-9]{8,16}", "sg-0abc1234");
     List<PortRange> ports = PortRange.parseAll("ports", s.ports());
     String protocol = PortRange.protocol(s.protocol());
-    return new PolicyWriter(List.copyOf(s.groupIds()), ports, protocol, marker, maxRules, connection::client,
+    return new PolicyWriter(groupIds, ports, protocol, marker, maxRules, connection::client,
         sleeper);
   }
 }

@@ -6,6 +6,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Backoff;
+import io.feishuipsync.writer.CloudCalls;
 
 /**
  * Runs VPC API calls for a writer: retries throttling with backoff, and turns Tencent Cloud errors into one line
@@ -23,31 +24,23 @@ final class VpcCalls {
     VpcClient get() throws TencentCloudSDKException;
   }
 
+  private static final CloudCalls.Service<TencentCloudSDKException> VPC = new CloudCalls.Service<>("VPC",
+      TencentCloudSDKException.class, VpcCalls::code, VpcCalls::isThrottling);
+
   private final String writer;
   private final Clients clients;
-  private final Sleeper sleeper;
+  private final CloudCalls<TencentCloudSDKException> calls;
   private VpcClient client;
 
   VpcCalls(String writer, Clients clients, Sleeper sleeper) {
     this.writer = writer;
     this.clients = clients;
-    this.sleeper = sleeper;
+    this.calls = new CloudCalls<>(writer, sleeper, VPC, VpcCalls::describe);
   }
 
   <T> T call(String action, Call<T> call) throws WriterException {
     VpcClient vpc = client();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.run(vpc);
-      } catch (TencentCloudSDKException e) {
-        String code = code(e);
-        if (isThrottling(code) && attempt < Backoff.MAX_ATTEMPTS) {
-          Backoff.pause(sleeper, attempt, writer, "VPC");
-          continue;
-        }
-        throw new WriterException(writer, describe(action, e, code), e);
-      }
-    }
+    return calls.call(action, () -> call.run(vpc));
   }
 
   /** The error code of a failed call, "" when the call did not reach the API. */
