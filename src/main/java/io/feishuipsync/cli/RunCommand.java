@@ -87,6 +87,7 @@ final class RunCommand implements Callable<Integer> {
       @Override
       public void ran(SyncResult result) {
         // Syncer has logged the run and recorded its status in the cluster database.
+        w.afterClusterRun(result);
       }
     };
     return new ClusterNode(w.config.cluster(), w.config.schedule(), w::clusterSync, listener);

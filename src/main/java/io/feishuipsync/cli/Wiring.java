@@ -44,6 +44,8 @@ final class Wiring implements AutoCloseable {
   final Syncer syncer;
   final SyncMetrics metrics;
   final Notifier notifier;
+  private final Notifier clusterNotifier;
+  private volatile int clusterFailures;
 
   /** The objects of one command; {@code serving} only for the daemon, whose writers may hold ports open. */
   Wiring(Config config, boolean serving) {
@@ -68,6 +70,7 @@ final class Wiring implements AutoCloseable {
     this.syncer = new Syncer(feeds(clients, null), store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock, config.lists().maxAge());
+    this.clusterNotifier = notifier.forCluster();
     Optional<Status> status = store.loadStatus();
     metrics.restore(store.loadSnapshot().snapshot().orElse(null),
         status.flatMap(Status::lastSuccessTime).orElse(null), status.map(Status::consecutiveFailures).orElse(0));
@@ -98,8 +101,27 @@ final class Wiring implements AutoCloseable {
 
   /** One run of the cluster writers, with their state in the cluster database (inside the caller's transaction). */
   SyncResult clusterSync(DatabaseState state) {
-    return new Syncer(feeds(clusterClients, state), state, clusterWriters, config.guard(), Clock.systemUTC())
+    SyncResult r = new Syncer(feeds(clusterClients, state), state, clusterWriters, config.guard(), Clock.systemUTC())
         .runOnce(new Syncer.Options(false, false));
+    clusterFailures = state.loadStatus().map(Status::consecutiveFailures).orElse(0);
+    return r;
+  }
+
+  /**
+   * After a cluster run was committed: its metrics and notifications, apart from the node's own sync (the failure
+   * count is the cluster's, from the database); neither can change the run.
+   */
+  void afterClusterRun(SyncResult r) {
+    try {
+      metrics.recordCluster(r);
+    } catch (RuntimeException e) {
+      log.error("cannot record the cluster run's metrics: {}", e.toString());
+    }
+    try {
+      clusterNotifier.after(r, clusterFailures);
+    } catch (RuntimeException e) {
+      log.error("cannot send the cluster run's notifications: {}", e.toString());
+    }
   }
 
   /**

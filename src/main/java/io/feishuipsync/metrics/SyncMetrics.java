@@ -120,6 +120,20 @@ public final class SyncMetrics {
     if (r.sources().size() > 1) {
       r.sources().forEach(s -> source(s.label(), s.entries(), s.fetchedAt()));
     }
+    writers(r);
+  }
+
+  /**
+   * One cluster run of this node (the cluster writers, state in the database): its outcome and each cluster
+   * writer's entries, beside the node's own sync, whose gauges it leaves alone.
+   */
+  public void recordCluster(SyncResult r) {
+    counter("feishu_ipsync.cluster.runs", "outcome", r.outcome().name().toLowerCase(Locale.ROOT),
+        "Cluster job runs on this node by outcome").increment();
+    writers(r);
+  }
+
+  private void writers(SyncResult r) {
     for (WriterResult w : r.writers()) {
       if (w.outcome() == WriterResult.Outcome.SKIPPED) {
         continue;

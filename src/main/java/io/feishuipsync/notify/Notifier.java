@@ -40,6 +40,7 @@ public final class Notifier {
   private final Path stateFile;
   private final Clock clock;
   private final Duration maxAge;
+  private final String scope;
 
   public Notifier(Config.NotifySettings settings, Path stateDir, Clock clock) {
     this(settings, stateDir, clock, Duration.ofHours(48));
@@ -59,6 +60,25 @@ public final class Notifier {
     this.stateFile = stateDir.resolve("notify.json");
     this.clock = clock;
     this.maxAge = maxAge;
+    this.scope = "";
+  }
+
+  private Notifier(Notifier of, Path stateFile, String scope) {
+    this.channels = of.channels;
+    this.failuresBeforeAlert = of.failuresBeforeAlert;
+    this.minInterval = of.minInterval;
+    this.stateFile = stateFile;
+    this.clock = of.clock;
+    this.maxAge = of.maxAge;
+    this.scope = scope;
+  }
+
+  /**
+   * The same channels for the cluster writers' runs: their own memory ({@code notify-cluster.json}), so a failing
+   * cloud writer and a failing host sync alert and recover apart, and messages that say they are the cluster's.
+   */
+  public Notifier forCluster() {
+    return new Notifier(this, stateFile.resolveSibling("notify-cluster.json"), "cluster writers: ");
   }
 
   /**
@@ -108,9 +128,11 @@ public final class Notifier {
         log.info("notification '{}' suppressed: one was sent less than {} ago", e.kind(), minInterval);
         continue;
       }
+      Event sent = scope.isEmpty() ? e : new Event(e.kind(), scope + e.text(), e.total(), e.added(), e.removed(),
+          e.consecutiveFailures());
       for (Channel c : channels) {
         try {
-          c.send(e);
+          c.send(sent);
           log.info("notified {}: {}", c.name(), e.kind());
         } catch (IOException | RuntimeException ex) {
           // The message may quote the receiver's answer: network text.

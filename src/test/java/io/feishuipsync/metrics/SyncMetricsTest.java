@@ -41,6 +41,21 @@ class SyncMetricsTest {
   }
 
   @Test
+  void aClusterRunCountsApartAndLeavesTheNodesOwnSyncGaugesAlone() {
+    SyncMetrics m = new SyncMetrics(Clock.fixed(T.plusSeconds(60), ZoneOffset.UTC));
+    m.record(result(SyncResult.Outcome.SUCCESS, 2));
+    m.recordCluster(new SyncResult(SyncResult.Outcome.WRITER_FAILED, "writer failed", 10, new TreeSet<>(),
+        new TreeSet<>(), false, false, List.of(new WriterResult("aws-security-group:sg-1",
+        WriterResult.Outcome.FAILED, 7, 0, 0, List.of(), "throttled")), T, Duration.ofMillis(250), 1));
+    String text = m.scrape();
+    assertTrue(text.contains("feishu_ipsync_cluster_runs_total{outcome=\"writer_failed\"} 1.0"), text);
+    assertTrue(text.contains("feishu_ipsync_writer_entries{writer=\"aws-security-group:sg-1\"} 7.0"), text);
+    assertTrue(text.contains("feishu_ipsync_last_attempt_outcome{outcome=\"success\"} 1.0"), text);
+    assertTrue(text.contains("feishu_ipsync_syncs_total{outcome=\"success\"} 1.0"), text);
+    assertTrue(!text.contains("feishu_ipsync_syncs_total{outcome=\"writer_failed\"}"), text);
+  }
+
+  @Test
   void exposesWhatOperatorsAlertOn() {
     SyncMetrics m = new SyncMetrics(Clock.fixed(T.plusSeconds(60), ZoneOffset.UTC));
     m.record(result(SyncResult.Outcome.SUCCESS, 2));

@@ -124,6 +124,28 @@ class NotifierTest {
   }
 
   @Test
+  void theClusterWritersAlertAndRecoverApartFromTheNodesOwnSyncAndSaySo() {
+    Notifier node = notifier();
+    Notifier cluster = node.forCluster();
+    SyncResult failed = result(SyncResult.Outcome.WRITER_FAILED, "writer failed: aws-security-group:sg-1: throttled",
+        List.of(), List.of());
+    node.after(failed, 3);
+    assertEquals(List.of("failing"), kinds());
+    // The node is already alerting; the cluster writers' failures are news of their own.
+    cluster.after(failed, 3);
+    assertEquals(List.of("failing", "failing"), kinds());
+    JsonNode last = received.stream().filter(e -> e.getKey().equals("hook")).reduce((a, b) -> b).orElseThrow()
+        .getValue();
+    assertTrue(last.path("text").asText().startsWith("cluster writers: 3 syncs failed"), last.toString());
+    cluster.after(result(SyncResult.Outcome.SUCCESS, "applied", List.of("198.51.100.7"), List.of()), 0);
+    assertEquals(List.of("failing", "failing", "recovered", "changed"), kinds());
+    assertTrue(state.resolve("notify-cluster.json").toFile().isFile());
+    // The node's own sync is still alerting: its recovery is still to come.
+    node.after(result(SyncResult.Outcome.SUCCESS, "unchanged", List.of(), List.of()), 0);
+    assertEquals(List.of("failing", "failing", "recovered", "changed", "recovered"), kinds());
+  }
+
+  @Test
   void nothingIsSentWhenNothingChanged() {
     notifier().after(result(SyncResult.Outcome.SUCCESS, "unchanged", List.of(), List.of()), 0);
     assertEquals(0, received.size());
