@@ -59,5 +59,10 @@ final class Logging {
     for (String name : QUIET) {
       ctx.getLogger(name).setLevel(Level.WARN);
     }
+    ctx.resetTurboFilterList();
+    QuietQuartz quartz = new QuietQuartz(java.time.Clock.systemUTC());
+    quartz.setContext(ctx);
+    quartz.start();
+    ctx.addTurboFilter(quartz);
   }
 }
