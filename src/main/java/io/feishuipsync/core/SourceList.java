@@ -10,7 +10,7 @@ import java.util.TreeSet;
  *
  * @param entries the normalised, deduplicated, ordered addresses
  * @param source where they came from (the base URL)
- * @param fetchedAt when the fetch completed
+ * @param fetchedAt when the listing that gave these entries began: the list is no older than this
  * @param requests how many HTTP requests the fetch took (token included)
  */
 public record SourceList(SortedSet<IpRange> entries, String source, Instant fetchedAt, int requests) {

@@ -10,6 +10,7 @@ import io.feishuipsync.core.SourceList;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -129,6 +130,9 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
   }
 
   private SourceList list(Retries.Attempts attempts) throws SourceException, Restart {
+    // The list is stamped with when its listing began: a node that stalls mid-fetch must not pass off what it read
+    // then as newer than a list another node fetched meanwhile (cluster mode never goes back to an older list).
+    Instant began = clock.instant();
     TreeSet<IpRange> entries = new TreeSet<>();
     Set<String> seenPageTokens = new HashSet<>();
     String pageToken = null;
@@ -179,7 +183,7 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
       }
       if (!more.asBoolean(false)) {
         log.debug("listing complete: {} entries in {} page(s)", entries.size(), page);
-        return new SourceList(entries, settings.baseUrl().toString(), clock.instant(), attempts.requests);
+        return new SourceList(entries, settings.baseUrl().toString(), began, attempts.requests);
       }
       JsonNode next = data.path("page_token");
       if (!next.isTextual() || next.asText().isEmpty()) {

@@ -247,6 +247,60 @@ class ClusterIT {
     assertEquals(survivor, query("SELECT node FROM ipsync_snapshot"));
   }
 
+  /**
+   * The node running the cluster job stalls (SIGSTOP) in a slow fetch that read the old list; the other node takes
+   * the job over and applies the new list; when the stalled node wakes up with its old list, it applies nothing.
+   */
+  @Test
+  void aNodeThatFetchedAnOlderListNeverRollsTheCloudBack() throws Exception {
+    start(1);
+    start(2);
+    SortedSet<IpRange> first = ranges(FakeFeishu.docAddresses(30));
+    await("first list applied", 90, () -> fileOf(1).equals(first) && fileOf(2).equals(first) && cloudHolds(first));
+
+    // Old list L1, handed out slowly: the cluster job's next fetch reads L1 and is still waiting for it.
+    List<String> old = new ArrayList<>(FakeFeishu.docAddresses(30));
+    old.remove(1);
+    feishu.entries(old).listDelay(20_000);
+    // A run that started before the delay is over by now; the one executing next is waiting in its fetch.
+    Thread.sleep(5000);
+    await("a node's cluster job is fetching", 30, () -> {
+      try {
+        return !query("SELECT instance_name FROM qrtz_fired_triggers WHERE state = 'EXECUTING'").isEmpty();
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    String holder = query("SELECT instance_name FROM qrtz_fired_triggers WHERE state = 'EXECUTING'");
+    Process stalled = nodes.get(holder.equals("node-1") ? 0 : 1);
+    signal("STOP", stalled);
+    try {
+      // Feishu moves on to L2; the other node takes the job over and applies it.
+      feishu.entries(changed()).listDelay(0);
+      SortedSet<IpRange> next = ranges(changed());
+      await("the other node applies the new list", 90, () -> cloudHolds(next));
+    } finally {
+      signal("CONT", stalled);
+    }
+    // The stalled node's fetch now returns the old list, stamped with when it began: older than the applied one.
+    int node = holder.equals("node-1") ? 1 : 2;
+    await("the woken node gives its old list up", 60, () -> {
+      try {
+        return Files.readString(dir.resolve("node-" + node + "/out.log")).contains("older than the one the cluster"
+            + " last applied");
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    Thread.sleep(3000);
+    assertTrue(cloudHolds(ranges(changed())), "the cloud still holds the newer list: " + groupOf(group));
+  }
+
+  static void signal(String name, Process p) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + name);
+  }
+
   @Test
   void aDatabaseStopAndStartFailsNoHostSyncAndTheCloudCatchesUp() throws Exception {
     start(1);

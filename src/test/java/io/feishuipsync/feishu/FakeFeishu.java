@@ -98,6 +98,7 @@ public final class FakeFeishu implements AutoCloseable, AfterEachCallback {
   private volatile boolean missingScope;
   private volatile int invalidateTokenAfterPages = -1;
   private volatile Fault everything;
+  private volatile long listDelayMillis;
   private final AtomicInteger pageTokenRejections = new AtomicInteger();
 
   /**
@@ -195,8 +196,18 @@ public final class FakeFeishu implements AutoCloseable, AfterEachCallback {
   }
 
   /** Back to a well-behaved Feishu: the real secret, the scope granted, honest paging, no pending faults. */
+  /**
+   * Every listing answer is built from the list as it is when the request arrives, then held back {@code millis}:
+   * a slow Feishu that hands out what it had when asked (0: at once).
+   */
+  public FakeFeishu listDelay(long millis) {
+    listDelayMillis = millis;
+    return this;
+  }
+
   public synchronized FakeFeishu heal() {
     secret = APP_SECRET;
+    listDelayMillis = 0;
     missingScope = false;
     loopingPageToken = null;
     everything = null;
@@ -350,7 +361,7 @@ public final class FakeFeishu implements AutoCloseable, AfterEachCallback {
     if (invalidateTokenAfterPages > 0 && --invalidateTokenAfterPages == 0) {
       invalidateTokens();
     }
-    answer(ex, new Fault(200, out.toString(), Map.of(), 0));
+    answer(ex, new Fault(200, out.toString(), Map.of(), listDelayMillis));
   }
 
   private synchronized Fault next(Deque<Fault> faults) {
