@@ -7,13 +7,12 @@ import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.feishu.FeishuSettings;
+import io.feishuipsync.metrics.MetricsSettings;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The validated configuration.
@@ -59,44 +58,6 @@ public record Config(
         throw new ConfigException("logging.level", "'" + level + "' is not one of: error, warn, info, debug, trace");
       }
       return new LoggingSettings(format, level);
-    }
-  }
-
-  /**
-   * Where metrics go: an HTTP listener and/or a node_exporter textfile; both null means off.
-   *
-   * @param listen address of the {@code /metrics} endpoint, or null
-   * @param textfile path of the {@code .prom} file, or null
-   * @param allowSharedDirectory write the textfile even where another account may write its directory
-   */
-  public record MetricsSettings(java.net.InetSocketAddress listen, Path textfile, boolean allowSharedDirectory) {
-
-    private static final Pattern HOST_PORT =
-        Pattern.compile("(?:\\[([0-9a-fA-F:]+)]|([0-9.]+|localhost)):([0-9]{1,5})");
-
-    /** Validates the {@code metrics} section; absent means off. */
-    static MetricsSettings from(RawConfig.Metrics m) {
-      if (m == null) {
-        return new MetricsSettings(null, null, false);
-      }
-      java.net.InetSocketAddress listen = null;
-      if (m.listen() != null) {
-        Matcher hp = HOST_PORT.matcher(m.listen());
-        int port = hp.matches() ? Integer.parseInt(hp.group(3)) : -1;
-        if (port < 0 || port > 65535) {
-          throw new ConfigException("metrics.listen", "'" + m.listen() + "' is not host:port, e.g. 127.0.0.1:9464");
-        }
-        String host = hp.group(1) != null ? hp.group(1) : hp.group(2);
-        listen = new java.net.InetSocketAddress(host.equals("localhost") ? "127.0.0.1" : host, port);
-      }
-      Path textfile = null;
-      if (m.textfile() != null) {
-        textfile = Path.of(m.textfile());
-        if (!textfile.isAbsolute() || !m.textfile().endsWith(".prom")) {
-          throw new ConfigException("metrics.textfile", "must be an absolute path ending in .prom");
-        }
-      }
-      return new MetricsSettings(listen, textfile, Boolean.TRUE.equals(m.allowSharedDirectory()));
     }
   }
 
