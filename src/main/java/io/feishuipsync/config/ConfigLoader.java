@@ -147,7 +147,7 @@ public final class ConfigLoader {
     return new Config(source, lists.apps().get(0).settings(), ScheduleSettings.from(raw.schedule()), stateDir,
         PolicySections.guard(raw.guard()), PolicySections.validation(raw.validation()),
         Config.LoggingSettings.from(raw.logging()), ReportSections.metrics(raw.metrics()),
-        Config.NotifySettings.from(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),
+        ReportSections.notify(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),
         writers(raw.writers(), stateDir), lists);
   }
 
