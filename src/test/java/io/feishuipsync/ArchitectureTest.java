@@ -31,8 +31,8 @@ class ArchitectureTest {
   static final List<Set<String>> LAYERS = List.of(
       Set.of("cli"),                        // commands; composes the writer registry and the wiring
       Set.of("daemon"),                     // the schedule, signals
-      Set.of("notify", "metrics"),          // report a run
-      Set.of("config"),                     // reads and checks the file into typed settings
+      Set.of("config"),                     // reads the file into typed settings; the sections below check theirs
+      Set.of("notify", "metrics"),          // report a run; each owns its settings type and checks
       Set.of("sync"),                       // one run: fetch, plan, apply, record
       Set.of("feishu", "writer.aliyun", "writer.aws", "writer.dryrun", "writer.feed", "writer.file", "writer.iptables",
           "writer.nftables", "writer.tencent"),

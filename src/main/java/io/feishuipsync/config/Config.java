@@ -3,17 +3,15 @@ package io.feishuipsync.config;
 import static java.util.Objects.requireNonNullElse;
 
 import io.feishuipsync.core.ConfigException;
-import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.feishu.FeishuSettings;
-import java.net.URISyntaxException;
+import io.feishuipsync.metrics.MetricsSettings;
+import io.feishuipsync.notify.NotifySettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The validated configuration.
@@ -59,106 +57,6 @@ public record Config(
         throw new ConfigException("logging.level", "'" + level + "' is not one of: error, warn, info, debug, trace");
       }
       return new LoggingSettings(format, level);
-    }
-  }
-
-  /**
-   * Where metrics go: an HTTP listener and/or a node_exporter textfile; both null means off.
-   *
-   * @param listen address of the {@code /metrics} endpoint, or null
-   * @param textfile path of the {@code .prom} file, or null
-   * @param allowSharedDirectory write the textfile even where another account may write its directory
-   */
-  public record MetricsSettings(java.net.InetSocketAddress listen, Path textfile, boolean allowSharedDirectory) {
-
-    private static final Pattern HOST_PORT =
-        Pattern.compile("(?:\\[([0-9a-fA-F:]+)]|([0-9.]+|localhost)):([0-9]{1,5})");
-
-    /** Validates the {@code metrics} section; absent means off. */
-    static MetricsSettings from(RawConfig.Metrics m) {
-      if (m == null) {
-        return new MetricsSettings(null, null, false);
-      }
-      java.net.InetSocketAddress listen = null;
-      if (m.listen() != null) {
-        Matcher hp = HOST_PORT.matcher(m.listen());
-        int port = hp.matches() ? Integer.parseInt(hp.group(3)) : -1;
-        if (port < 0 || port > 65535) {
-          throw new ConfigException("metrics.listen", "'" + m.listen() + "' is not host:port, e.g. 127.0.0.1:9464");
-        }
-        String host = hp.group(1) != null ? hp.group(1) : hp.group(2);
-        listen = new java.net.InetSocketAddress(host.equals("localhost") ? "127.0.0.1" : host, port);
-      }
-      Path textfile = null;
-      if (m.textfile() != null) {
-        textfile = Path.of(m.textfile());
-        if (!textfile.isAbsolute() || !m.textfile().endsWith(".prom")) {
-          throw new ConfigException("metrics.textfile", "must be an absolute path ending in .prom");
-        }
-      }
-      return new MetricsSettings(listen, textfile, Boolean.TRUE.equals(m.allowSharedDirectory()));
-    }
-  }
-
-  /**
-   * Who is told about changes, refusals and failures.
-   *
-   * @param feishuBot a Feishu custom bot webhook, or null
-   * @param webhook a generic JSON webhook, or null
-   * @param failuresBeforeAlert consecutive failed syncs before the "failing" message
-   * @param minInterval at most one message of a kind per this interval
-   */
-  public record NotifySettings(Channel feishuBot, Channel webhook, int failuresBeforeAlert,
-      java.time.Duration minInterval) {
-
-    /** Validates the {@code notify} section, its secrets resolved by {@code secrets}; absent means off. */
-    static NotifySettings from(RawConfig.Notify n, Secrets secrets) {
-      if (n == null) {
-        return new NotifySettings(null, null, 3, java.time.Duration.ofMinutes(10));
-      }
-      int failures = requireNonNullElse(n.failuresBeforeAlert(), 3);
-      if (failures < 1 || failures > 1000) {
-        throw new ConfigException("notify.failures_before_alert", failures + " is outside 1..1000");
-      }
-      java.time.Duration interval = n.minInterval() == null ? java.time.Duration.ofMinutes(10)
-          : Durations.parse("notify.min_interval", n.minInterval());
-      return new NotifySettings(Channel.from("notify.feishu_bot", n.feishuBot(), "feishu_bot_secret", secrets),
-          Channel.from("notify.webhook", n.webhook(), "webhook_secret", secrets), failures, interval);
-    }
-
-    /** No channel configured. */
-    public boolean off() {
-      return feishuBot == null && webhook == null;
-    }
-  }
-
-  /** A webhook URL (a credential itself: never logged) and its optional signing secret. */
-  public record Channel(java.net.URI url, io.feishuipsync.core.Secret secret) {
-
-    /** Validates the channel at {@code key}; its secret may also be the systemd credential {@code credential}. */
-    static Channel from(String key, RawConfig.Channel c, String credential, Secrets secrets) {
-      if (c == null) {
-        return null;
-      }
-      if (c.url() == null) {
-        throw new ConfigException(key + ".url", "missing");
-      }
-      java.net.URI url;
-      try {
-        url = new java.net.URI(c.url());
-        if (url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
-          throw new URISyntaxException(c.url(), "not http(s)");
-        }
-      } catch (URISyntaxException e) {
-        // The URL may hold a token: do not repeat it.
-        throw new ConfigException(key + ".url", "is not an http(s) URL");
-      }
-      return new Channel(url, secrets.channelSecret(key, c, credential));
-    }
-
-    @Override
-    public String toString() {
-      return "Channel[" + url.getHost() + "]";
     }
   }
 }

@@ -146,8 +146,8 @@ public final class ConfigLoader {
     }
     return new Config(source, lists.apps().get(0).settings(), ScheduleSettings.from(raw.schedule()), stateDir,
         PolicySections.guard(raw.guard()), PolicySections.validation(raw.validation()),
-        Config.LoggingSettings.from(raw.logging()), Config.MetricsSettings.from(raw.metrics()),
-        Config.NotifySettings.from(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),
+        Config.LoggingSettings.from(raw.logging()), ReportSections.metrics(raw.metrics()),
+        ReportSections.notify(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),
         writers(raw.writers(), stateDir), lists);
   }
 

@@ -2,7 +2,6 @@ package io.feishuipsync.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.feishuipsync.config.Config;
 import io.feishuipsync.core.Secret;
 import java.net.URI;
 import java.time.Clock;
@@ -16,10 +15,10 @@ final class ChannelTarget {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Config.Channel channel;
+  private final ChannelSettings channel;
   private final Clock clock;
 
-  ChannelTarget(Config.Channel channel, Clock clock) {
+  ChannelTarget(ChannelSettings channel, Clock clock) {
     this.channel = channel;
     this.clock = clock;
   }

@@ -2,7 +2,6 @@ package io.feishuipsync.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.feishuipsync.config.Config;
 import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.SourceReport;
@@ -42,12 +41,12 @@ public final class Notifier {
   private final Duration maxAge;
   private final String scope;
 
-  public Notifier(Config.NotifySettings settings, Path stateDir, Clock clock) {
+  public Notifier(NotifySettings settings, Path stateDir, Clock clock) {
     this(settings, stateDir, clock, Duration.ofHours(48));
   }
 
   /** A notifier that also says when a source's last good list is older than {@code maxAge} (sources.max_age). */
-  public Notifier(Config.NotifySettings settings, Path stateDir, Clock clock, Duration maxAge) {
+  public Notifier(NotifySettings settings, Path stateDir, Clock clock, Duration maxAge) {
     this.channels = new ArrayList<>();
     if (settings.feishuBot() != null) {
       channels.add(new FeishuBotChannel(new ChannelTarget(settings.feishuBot(), clock)));

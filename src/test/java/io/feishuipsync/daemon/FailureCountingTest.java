@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.feishuipsync.config.Config;
 import io.feishuipsync.config.ScheduleSettings;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.GuardSettings;
@@ -22,7 +21,9 @@ import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.metrics.SyncMetrics;
+import io.feishuipsync.notify.ChannelSettings;
 import io.feishuipsync.notify.Notifier;
+import io.feishuipsync.notify.NotifySettings;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.sync.Syncer;
 import java.net.InetAddress;
@@ -82,7 +83,7 @@ class FailureCountingTest {
     server.start();
     store = new StateStore(state);
     metrics = new SyncMetrics(Clock.systemUTC());
-    notifier = new Notifier(new Config.NotifySettings(null, new Config.Channel(
+    notifier = new Notifier(new NotifySettings(null, new ChannelSettings(
         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"), Secret.of("hook-secret")), 2,
         Duration.ofMinutes(10)), state, Clock.systemUTC());
     syncer = new Syncer(this::fetch, store, List.of(new MemoryWriter()), GuardSettings.DEFAULTS, Clock.systemUTC());

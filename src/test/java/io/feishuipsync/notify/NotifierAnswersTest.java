@@ -8,7 +8,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
-import io.feishuipsync.config.Config;
 import io.feishuipsync.core.MutableClock;
 import io.feishuipsync.core.SyncResult;
 import java.net.InetAddress;
@@ -56,8 +55,8 @@ class NotifierAnswersTest {
   }
 
   String warningAfterAChange() {
-    Notifier n = new Notifier(new Config.NotifySettings(
-        new Config.Channel(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/bot"), null), null, 3,
+    Notifier n = new Notifier(new NotifySettings(
+        new ChannelSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/bot"), null), null, 3,
         Duration.ofMinutes(10)), state, new MutableClock());
     n.after(NotifierTest.result(SyncResult.Outcome.SUCCESS, "applied", List.of("198.51.100.7"), List.of()), 0);
     List<String> warnings = logged.list.stream().filter(e -> e.getFormattedMessage().startsWith("cannot notify"))

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.feishuipsync.config.Config;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.MutableClock;
 import io.feishuipsync.core.Secret;
@@ -79,9 +78,9 @@ class NotifierTest {
 
   Notifier notifier() {
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
-    return new Notifier(new Config.NotifySettings(
-        new Config.Channel(URI.create(base + "/open-apis/bot/v2/hook/token-in-path"), Secret.of(BOT_SECRET)),
-        new Config.Channel(URI.create(base + "/hook"), Secret.of(HOOK_SECRET)), 3, Duration.ofMinutes(10)),
+    return new Notifier(new NotifySettings(
+        new ChannelSettings(URI.create(base + "/open-apis/bot/v2/hook/token-in-path"), Secret.of(BOT_SECRET)),
+        new ChannelSettings(URI.create(base + "/hook"), Secret.of(HOOK_SECRET)), 3, Duration.ofMinutes(10)),
         state, clock);
   }
 

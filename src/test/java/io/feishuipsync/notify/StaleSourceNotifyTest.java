@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.feishuipsync.config.Config;
 import io.feishuipsync.core.MutableClock;
 import io.feishuipsync.core.SourceReport;
 import io.feishuipsync.core.SyncResult;
@@ -62,7 +61,7 @@ class StaleSourceNotifyTest {
 
   @Test
   void aSourceOlderThanMaxAgeIsReportedOncePerInterval() {
-    Notifier n = new Notifier(new Config.NotifySettings(null, new Config.Channel(URI.create("http://127.0.0.1:"
+    Notifier n = new Notifier(new NotifySettings(null, new ChannelSettings(URI.create("http://127.0.0.1:"
         + server.getAddress().getPort() + "/hook"), null), 3, Duration.ofMinutes(10)), state, clock,
         Duration.ofHours(48));
     n.after(partial(Duration.ofHours(47)), 0);

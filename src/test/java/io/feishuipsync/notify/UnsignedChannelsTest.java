@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
-import io.feishuipsync.config.Config;
 import io.feishuipsync.core.MutableClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,7 +47,7 @@ class UnsignedChannelsTest {
   }
 
   ChannelTarget target(String path) {
-    return new ChannelTarget(new Config.Channel(
+    return new ChannelTarget(new ChannelSettings(
         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path), null), new MutableClock());
   }
 
