@@ -16,11 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.quartz.CronScheduleBuilder;
-import org.quartz.DisallowConcurrentExecution;
-import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
-import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -112,8 +109,8 @@ public final class ClusterNode implements AutoCloseable {
     if (scheduler == null) {
       DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, connections);
       scheduler = new StdSchedulerFactory(properties()).getScheduler();
-      scheduler.setJobFactory((bundle, s) -> new ClusterJob(this));
-      JobDetail job = JobBuilder.newJob(ClusterJob.class).withIdentity(JOB).storeDurably().requestRecovery().build();
+      scheduler.setJobFactory((bundle, s) -> new RunJob(this::runOnce));
+      JobDetail job = JobBuilder.newJob(RunJob.class).withIdentity(JOB).storeDurably().requestRecovery().build();
       // Replaced on every start: the schedule of the node started last holds for the cluster.
       scheduler.scheduleJob(job, Set.of(trigger()), true);
       scheduler.start();
@@ -247,21 +244,6 @@ public final class ClusterNode implements AutoCloseable {
       } catch (SchedulerException e) {
         log.warn("cluster: cannot stop the cluster scheduler cleanly: {}", e.getMessage());
       }
-    }
-  }
-
-  /** The Quartz job: one node at a time in the whole cluster; recovered by another node when its node dies. */
-  @DisallowConcurrentExecution
-  static final class ClusterJob implements Job {
-    private final ClusterNode node;
-
-    ClusterJob(ClusterNode node) {
-      this.node = node;
-    }
-
-    @Override
-    public void execute(JobExecutionContext context) {
-      node.runOnce();
     }
   }
 }

@@ -9,11 +9,8 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.quartz.CronScheduleBuilder;
-import org.quartz.DisallowConcurrentExecution;
-import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
-import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -70,8 +67,8 @@ public final class Daemon {
     // A fire missed by more than this (suspend, long sync) is handled by the trigger's misfire rule: run once now.
     p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
     scheduler = new StdSchedulerFactory(p).getScheduler();
-    scheduler.setJobFactory((bundle, s) -> new SyncJob(this));
-    JobDetail job = JobBuilder.newJob(SyncJob.class).withIdentity(JOB).storeDurably().build();
+    scheduler.setJobFactory((bundle, s) -> new RunJob(this::runSync));
+    JobDetail job = JobBuilder.newJob(RunJob.class).withIdentity(JOB).storeDurably().build();
     scheduler.addJob(job, false);
     scheduler.scheduleJob(scheduleTrigger());
     if (schedule.cron() != null && schedule.runOnStart()) {
@@ -199,20 +196,5 @@ public final class Daemon {
   private String describe() {
     String when = schedule.cron() != null ? "cron '" + schedule.cron() + "'" : "every " + Durations.format(schedule.interval());
     return when + (schedule.runOnStart() ? ", first sync now" : "");
-  }
-
-  /** The Quartz job: a thin shell around {@link #runSync()}. */
-  @DisallowConcurrentExecution
-  static final class SyncJob implements Job {
-    private final Daemon daemon;
-
-    SyncJob(Daemon daemon) {
-      this.daemon = daemon;
-    }
-
-    @Override
-    public void execute(JobExecutionContext context) {
-      daemon.runSync();
-    }
   }
 }
