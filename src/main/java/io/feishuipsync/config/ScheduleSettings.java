@@ -42,4 +42,14 @@ public record ScheduleSettings(Duration interval, String cron, boolean runOnStar
     Duration retry = Durations.positive("schedule.retry_after", s.retryAfter(), Duration.ofMinutes(5));
     return new ScheduleSettings(interval, cron, java.util.Objects.requireNonNullElse(s.runOnStart(), true), retry);
   }
+
+  /** {@code retry_after} doubled per consecutive failure, capped at a quarter of the interval (at least the base). */
+  public Duration retryDelay(int failures) {
+    Duration cap = interval != null ? interval.dividedBy(4) : Duration.ofHours(1);
+    if (cap.compareTo(retryAfter) < 0) {
+      cap = retryAfter;
+    }
+    Duration d = retryAfter.multipliedBy(1L << Math.min(Math.max(failures, 1) - 1, 20));
+    return d.compareTo(cap) > 0 ? cap : d;
+  }
 }

@@ -6,9 +6,11 @@ import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.state.DatabaseState;
+import io.feishuipsync.state.Status;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Date;
 import java.util.Properties;
 import java.util.Set;
@@ -44,6 +46,7 @@ public final class ClusterNode implements AutoCloseable {
   private static final String DATA_SOURCE = "feishu-ipsync-cluster";
   private static final JobKey JOB = JobKey.jobKey("cluster-sync", "feishu-ipsync");
   private static final TriggerKey SCHEDULE = TriggerKey.triggerKey("cluster-schedule", "feishu-ipsync");
+  private static final TriggerKey RETRY = TriggerKey.triggerKey("cluster-retry", "feishu-ipsync");
 
   /** One cluster run, given the state in the database inside the run's transaction. */
   public interface Run {
@@ -165,19 +168,44 @@ public final class ClusterNode implements AutoCloseable {
   /** One cluster run in one transaction; what a failed database leaves undone the next fire (or recovery) redoes. */
   void runOnce() {
     SyncResult r;
+    int failures;
     try (Connection c = connections.getConnection()) {
       bound(c);
       c.setAutoCommit(false);
-      r = run.run(new DatabaseState(c, settings.nodeId()));
+      DatabaseState state = new DatabaseState(c, settings.nodeId());
+      r = run.run(state);
+      failures = state.loadStatus().map(Status::consecutiveFailures).orElse(r.outcome().isFailure() ? 1 : 0);
       c.commit();
     } catch (SQLException e) {
       changed(false, connections.describe(e));
       return;
     }
+    retryEarly(r, failures);
     try {
       listener.ran(r);
     } catch (RuntimeException e) {
       log.error("cluster: cannot report the run: {}", e.toString());
+    }
+  }
+
+  /**
+   * After a failed cluster run, one early retry of the cluster job, as the host job has: {@code retry_after}
+   * doubled per failure in a row (the cluster's count), kept in the database so that whichever node is up runs it;
+   * a success or a refusal cancels it.
+   */
+  private void retryEarly(SyncResult r, int failures) {
+    try {
+      scheduler.unscheduleJob(RETRY);
+      if (!r.outcome().isFailure() || watch.isShutdown()) {
+        return;
+      }
+      Duration delay = schedule.retryDelay(failures);
+      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(RETRY).forJob(JOB)
+          .startAt(new Date(System.currentTimeMillis() + delay.toMillis())).build());
+      log.error("cluster: the cluster run failed ({} since the last success), retrying in {}: {}", failures,
+          Durations.format(delay), r.message());
+    } catch (SchedulerException e) {
+      log.error("cluster: cannot schedule a retry; the next scheduled run will try again: {}", e.getMessage());
     }
   }
 

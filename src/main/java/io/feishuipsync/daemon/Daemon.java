@@ -182,15 +182,9 @@ public final class Daemon {
     }
   }
 
-  /** {@code retry_after} doubled per consecutive failure, capped at a quarter of the interval (at least the base). */
+  /** The wait before the early retry after {@code failures} failed syncs in a row. */
   Duration retryDelay(int failures) {
-    Duration base = schedule.retryAfter();
-    Duration cap = schedule.interval() != null ? schedule.interval().dividedBy(4) : Duration.ofHours(1);
-    if (cap.compareTo(base) < 0) {
-      cap = base;
-    }
-    Duration d = base.multipliedBy(1L << Math.min(failures - 1, 20));
-    return d.compareTo(cap) > 0 ? cap : d;
+    return schedule.retryDelay(failures);
   }
 
   private String describe() {

@@ -39,13 +39,18 @@ class ClusterNodeTest {
   final AtomicInteger runs = new AtomicInteger();
 
   ClusterNode node(String url, String password) {
+    return node(url, password, new ScheduleSettings(null, "* * * * * ?", true, Duration.ofMinutes(5)), 0);
+  }
+
+  /** A node whose first {@code failing} cluster runs fail (a cloud writer), the others succeed. */
+  ClusterNode node(String url, String password, ScheduleSettings schedule, int failing) {
     ClusterSettings settings = new ClusterSettings(url, PostgresServer.USER, Secret.of(password), "node-a",
         Duration.ofSeconds(1));
-    ScheduleSettings everySecond = new ScheduleSettings(null, "* * * * * ?", true, Duration.ofMinutes(5));
-    return new ClusterNode(settings, everySecond, state -> {
-      runs.incrementAndGet();
-      return new SyncResult(SyncResult.Outcome.SUCCESS, "ok", 0, new TreeSet<>(), new TreeSet<>(), true, false,
-          List.of(), Instant.now(), Duration.ZERO, 0, new TreeSet<>());
+    return new ClusterNode(settings, schedule, state -> {
+      boolean fails = runs.incrementAndGet() <= failing;
+      return new SyncResult(fails ? SyncResult.Outcome.WRITER_FAILED : SyncResult.Outcome.SUCCESS, fails
+          ? "writer failed: aws-security-group:sg-1: throttled" : "ok", 0, new TreeSet<>(), new TreeSet<>(), !fails,
+          false, List.of(), Instant.now(), Duration.ZERO, 0, new TreeSet<>());
     }, new ClusterNode.Listener() {
       @Override
       public void running(boolean running, String reason) {
@@ -95,6 +100,24 @@ class ClusterNodeTest {
       assertEquals(List.of(true, false, true), reported);
       await("runs again", 30, () -> runs.get() > during + 1);
       assertTrue(reasons.stream().noneMatch(r -> r.contains(PostgresServer.PASSWORD)), reasons.toString());
+    }
+  }
+
+  @Test
+  void aFailedClusterRunIsRetriedEarlyAndASuccessEndsTheRetries() throws Exception {
+    String url = db.newDatabase();
+    // The schedule fires at start and then hourly: only the early retries can run the job again within the test.
+    ScheduleSettings hourly = new ScheduleSettings(Duration.ofHours(1), null, true, Duration.ofMillis(300));
+    try (ClusterNode node = node(url, PostgresServer.PASSWORD, hourly, 2)) {
+      node.start();
+      await("two failed runs and the successful retry", 20, () -> runs.get() >= 3);
+      Thread.sleep(2000);
+      assertEquals(3, runs.get(), "no retry after the success");
+      try (Connection c = PostgresServer.connect(url); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM qrtz_triggers WHERE trigger_name = 'cluster-retry'")) {
+        assertTrue(rs.next());
+        assertEquals(0, rs.getInt(1), "the retry trigger is gone");
+      }
     }
   }
 
