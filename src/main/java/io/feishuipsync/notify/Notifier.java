@@ -127,20 +127,24 @@ public final class Notifier {
         log.info("notification '{}' suppressed: one was sent less than {} ago", e.kind(), minInterval);
         continue;
       }
-      Event sent = scope.isEmpty() ? e : new Event(e.kind(), scope + e.text(), e.total(), e.added(), e.removed(),
-          e.consecutiveFailures());
-      for (Channel c : channels) {
-        try {
-          c.send(sent);
-          log.info("notified {}: {}", c.name(), e.kind());
-        } catch (IOException | RuntimeException ex) {
-          // The message may quote the receiver's answer: network text.
-          log.warn("cannot notify {}: {}", c.name(), Sanitize.text(ex.getMessage()));
-        }
-      }
+      sendAll(scope.isEmpty() ? e : new Event(e.kind(), scope + e.text(), e.total(), e.added(), e.removed(),
+          e.consecutiveFailures()));
       state.put("sent_" + e.kind(), clock.instant().toString());
     }
     save(state);
+  }
+
+  /** Sends {@code e} to every channel; one failing does not keep the others from getting it. */
+  private void sendAll(Event e) {
+    for (Channel c : channels) {
+      try {
+        c.send(e);
+        log.info("notified {}: {}", c.name(), e.kind());
+      } catch (IOException | RuntimeException ex) {
+        // The message may quote the receiver's answer: network text.
+        log.warn("cannot notify {}: {}", c.name(), Sanitize.text(ex.getMessage()));
+      }
+    }
   }
 
   /**
@@ -160,14 +164,7 @@ public final class Notifier {
         List.of(), List.of(), 0)
         : new Event("cluster_down", "the cluster job cannot run on this node (host writers go on): " + reason, 0,
             List.of(), List.of(), 0);
-    for (Channel c : channels) {
-      try {
-        c.send(e);
-        log.info("notified {}: {}", c.name(), e.kind());
-      } catch (IOException | RuntimeException ex) {
-        log.warn("cannot notify {}: {}", c.name(), Sanitize.text(ex.getMessage()));
-      }
-    }
+    sendAll(e);
     state.put("cluster_down", !running);
     save(state);
   }
