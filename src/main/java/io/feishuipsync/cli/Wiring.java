@@ -11,6 +11,7 @@ import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.metrics.SyncMetrics;
 import io.feishuipsync.notify.Notifier;
 import io.feishuipsync.state.DatabaseState;
+import io.feishuipsync.state.SecretFiles;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
 import io.feishuipsync.sync.Feeds;
@@ -18,7 +19,6 @@ import io.feishuipsync.sync.NotBackwards;
 import io.feishuipsync.sync.Syncer;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,10 +54,9 @@ final class Wiring implements AutoCloseable {
     this.clients = config.lists().apps().stream()
         .map(a -> new FeishuClient(a.settings(), Sleeper.SYSTEM, clock)).toList();
     this.store = new StateStore(config.stateDir());
-    String credentials = System.getenv("CREDENTIALS_DIRECTORY");
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
         () -> store.loadSnapshot().entries(), serving,
-        credentials == null || credentials.isBlank() ? null : Path.of(credentials));
+        SecretFiles.credentialsDirectory(System.getenv("CREDENTIALS_DIRECTORY")));
     boolean cluster = config.cluster() != null;
     this.writers = config.writers().stream()
         .filter(s -> !cluster || s.type().placement() == WriterType.Placement.HOST)

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.state.FileErrors;
+import io.feishuipsync.state.SecretFiles;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterRegistry;
 import io.feishuipsync.writer.WriterType;
@@ -161,9 +162,8 @@ public final class ConfigLoader {
       throw new IllegalStateException("validation runs no commands");
     };
     // Building a writer validates it; a probe never serves, so a port in use is found by check(), not here.
-    String credentials = env.apply("CREDENTIALS_DIRECTORY");
     WriterContext probe = new WriterContext(refuse, stateDir, TreeSet::new, false,
-        credentials == null || credentials.isBlank() ? null : Path.of(credentials));
+        SecretFiles.credentialsDirectory(env.apply("CREDENTIALS_DIRECTORY")));
     for (int i = 0; i < nodes.size(); i++) {
       String key = "writers[" + i + "]";
       JsonNode node = nodes.get(i);

@@ -3,6 +3,7 @@ package io.feishuipsync.state;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -88,5 +89,56 @@ public final class SecretFiles {
       throw new ConfigException(key, p + (s.isEmpty() ? " is empty" : " holds more than one line"));
     }
     return Secret.of(s);
+  }
+
+  /** systemd's credentials directory from the value of {@code $CREDENTIALS_DIRECTORY}; null when there is none. */
+  public static Path credentialsDirectory(String value) {
+    return value == null || value.isBlank() ? null : Path.of(value);
+  }
+
+  /**
+   * One secret of the config, found the same way for all of them: the value at {@code prefix + name} (blank, e.g. an
+   * unset {@code ${VAR:-}}, means "look elsewhere"), else the file at {@code prefix + name + "_file"}, else the
+   * systemd credential {@code credential} in {@code credentials} (null: none); null when none is set. A credential
+   * systemd announced but this user cannot read is an error saying so. The value never appears in a message.
+   */
+  public static Secret find(String prefix, String name, String literal, String file, Path credentials,
+      String credential) {
+    boolean given = literal != null && !literal.isBlank();
+    if (given && file != null) {
+      throw new ConfigException(prefix + name, "set either " + name + " or " + name + "_file, not both");
+    }
+    if (given) {
+      return Secret.of(literal.strip());
+    }
+    if (file != null) {
+      return secret(prefix + name + "_file", Path.of(file));
+    }
+    if (credentials == null || credential == null) {
+      return null;
+    }
+    Path p = credentials.resolve(credential);
+    // notExists is false also when the directory cannot be searched: then the credential is there but unreadable.
+    if (Files.notExists(p)) {
+      return null;
+    }
+    requireReadableCredential(p, credential, prefix + name + "_file");
+    return secret("$CREDENTIALS_DIRECTORY/" + credential, p);
+  }
+
+  /**
+   * systemd announced a credential the service user cannot read: in a container {@code LoadCredential=} may fall
+   * back to a root-only directory. Says so, with the path and the reason, and the way around it.
+   */
+  private static void requireReadableCredential(Path p, String credential, String fileKey) {
+    try (InputStream in = Files.newInputStream(p)) {
+      in.read();
+    } catch (IOException e) {
+      String why = e instanceof FileSystemException f && f.getFile() != null ? FileErrors.describe(e)
+          : p + ": " + FileErrors.describe(e);
+      throw new ConfigException("$CREDENTIALS_DIRECTORY/" + credential, "set, but the credential cannot be"
+          + " read: " + why + "; systemd passed it where this user cannot read it (LoadCredential= in a container"
+          + " can do that): use " + fileKey + " instead, a file of mode 0640 in group feishu-ipsync");
+    }
   }
 }
