@@ -11,21 +11,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Date;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
-import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.utils.DBConnectionManager;
@@ -115,7 +110,7 @@ public final class ClusterNode implements AutoCloseable {
       scheduler.setJobFactory((bundle, s) -> new RunJob(this::runOnce));
       JobDetail job = JobBuilder.newJob(RunJob.class).withIdentity(JOB).storeDurably().requestRecovery().build();
       // Replaced on every start: the schedule of the node started last holds for the cluster.
-      scheduler.scheduleJob(job, Set.of(trigger()), true);
+      scheduler.scheduleJob(job, Set.of(Triggers.schedule(SCHEDULE, JOB, schedule)), true);
       scheduler.start();
     }
     changed(true, "node " + settings.nodeId() + " joined the cluster at " + settings.jdbcUrl() + ", check-in every "
@@ -195,13 +190,12 @@ public final class ClusterNode implements AutoCloseable {
    */
   private void retryEarly(SyncResult r, int failures) {
     try {
-      scheduler.unscheduleJob(RETRY);
       if (!r.outcome().isFailure() || watch.isShutdown()) {
+        scheduler.unscheduleJob(RETRY);
         return;
       }
       Duration delay = schedule.retryDelay(failures);
-      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(RETRY).forJob(JOB)
-          .startAt(new Date(System.currentTimeMillis() + delay.toMillis())).build());
+      Triggers.retry(scheduler, RETRY, JOB, delay);
       log.error("cluster: the cluster run failed ({} since the last success), retrying in {}: {}", failures,
           Durations.format(delay), r.message());
     } catch (SchedulerException e) {
@@ -244,18 +238,6 @@ public final class ClusterNode implements AutoCloseable {
     // Without it, a trigger another node replaced is seen only after Quartz's default idle wait of 30s.
     p.setProperty("org.quartz.scheduler.idleWaitTime", Long.toString(Math.max(1000, Math.min(checkin, 30000))));
     return p;
-  }
-
-  private Trigger trigger() {
-    TriggerBuilder<Trigger> t = TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB);
-    if (schedule.cron() != null) {
-      return t.withSchedule(CronScheduleBuilder.cronSchedule(schedule.cron())
-          .withMisfireHandlingInstructionFireAndProceed()).build();
-    }
-    long ms = schedule.interval().toMillis();
-    return t.startAt(schedule.runOnStart() ? new Date() : new Date(System.currentTimeMillis() + ms))
-        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(ms).repeatForever()
-            .withMisfireHandlingInstructionNowWithExistingCount()).build();
   }
 
   /** Leaves the cluster: a cluster run in progress finishes; the job stays for the other nodes. */

@@ -8,13 +8,11 @@ import java.util.Date;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
-import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
@@ -70,7 +68,7 @@ public final class Daemon {
     scheduler.setJobFactory((bundle, s) -> new RunJob(this::runSync));
     JobDetail job = JobBuilder.newJob(RunJob.class).withIdentity(JOB).storeDurably().build();
     scheduler.addJob(job, false);
-    scheduler.scheduleJob(scheduleTrigger());
+    scheduler.scheduleJob(Triggers.schedule(SCHEDULE, JOB, schedule));
     if (schedule.cron() != null && schedule.runOnStart()) {
       scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(START).forJob(JOB).startNow().build());
     }
@@ -113,21 +111,6 @@ public final class Daemon {
     return t == null ? null : t.getNextFireTime();
   }
 
-  private Trigger scheduleTrigger() {
-    if (schedule.cron() != null) {
-      return TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB)
-          .withSchedule(CronScheduleBuilder.cronSchedule(schedule.cron()).withMisfireHandlingInstructionFireAndProceed())
-          .build();
-    }
-    long ms = schedule.interval().toMillis();
-    Date first = schedule.runOnStart() ? new Date() : new Date(System.currentTimeMillis() + ms);
-    // Missed fires (suspend, a long sync) collapse into one run now; the interval counts on from there.
-    return TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB).startAt(first)
-        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(ms).repeatForever()
-            .withMisfireHandlingInstructionNowWithExistingCount())
-        .build();
-  }
-
   /** Runs one sync (never concurrently) and arranges an earlier retry after a failure. */
   void runSync() {
     if (stopRequested.getCount() == 0) {
@@ -162,12 +145,11 @@ public final class Daemon {
   private void scheduleRetry(String why) {
     Duration delay = retryDelay(consecutiveFailures);
     try {
-      scheduler.unscheduleJob(RETRY);
       if (stopRequested.getCount() == 0) {
+        scheduler.unscheduleJob(RETRY);
         return;
       }
-      scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(RETRY).forJob(JOB)
-          .startAt(new Date(System.currentTimeMillis() + delay.toMillis())).build());
+      Triggers.retry(scheduler, RETRY, JOB, delay);
       log.error("sync failed ({} since the last success), retrying in {}: {}", consecutiveFailures, Durations.format(delay), why);
     } catch (SchedulerException e) {
       log.error("cannot schedule a retry; the next scheduled run will try again: {}", e.getMessage());
