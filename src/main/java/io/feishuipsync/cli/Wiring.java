@@ -51,21 +51,20 @@ final class Wiring implements AutoCloseable {
   Wiring(Config config, boolean serving) {
     this.config = config;
     Clock clock = Clock.systemUTC();
-    this.clients = config.lists().apps().stream()
-        .map(a -> new FeishuClient(a.settings(), Sleeper.SYSTEM, clock)).toList();
+    this.clients = clients(config, clock);
     this.store = new StateStore(config.stateDir());
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
         () -> store.loadSnapshot().entries(), serving,
         SecretFiles.credentialsDirectory(System.getenv("CREDENTIALS_DIRECTORY")));
     boolean cluster = config.cluster() != null;
+    // In cluster mode this node's sync gets the host writers; the cluster writers run in the cluster job.
     this.writers = config.writers().stream()
         .filter(s -> !cluster || s.type().placement() == WriterType.Placement.HOST)
         .map((WriterSpec s) -> s.build(ctx)).toList();
-    this.clusterWriters = config.writers().stream()
-        .filter(s -> cluster && s.type().placement() == WriterType.Placement.CLUSTER)
+    this.clusterWriters = !cluster ? List.of() : config.writers().stream()
+        .filter(s -> s.type().placement() == WriterType.Placement.CLUSTER)
         .map((WriterSpec s) -> s.build(ctx)).toList();
-    this.clusterClients = !cluster ? List.of() : config.lists().apps().stream()
-        .map(a -> new FeishuClient(a.settings(), Sleeper.SYSTEM, clock)).toList();
+    this.clusterClients = cluster ? clients(config, clock) : List.of();
     this.syncer = new Syncer(feeds(clients, null), store, writers, config.guard(), clock);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock, config.lists().maxAge());
@@ -121,6 +120,11 @@ final class Wiring implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("cannot send the cluster run's notifications: {}", e.toString());
     }
+  }
+
+  /** One Feishu client per configured app. */
+  private static List<FeishuClient> clients(Config config, Clock clock) {
+    return config.lists().apps().stream().map(a -> new FeishuClient(a.settings(), Sleeper.SYSTEM, clock)).toList();
   }
 
   /**
