@@ -21,6 +21,8 @@ fi
 install -D -m 0644 "$JAR" "$PREFIX/usr/share/feishu-ipsync/feishu-ipsync.jar"
 install -D -m 0755 deploy/debian/feishu-ipsync "$PREFIX/usr/bin/feishu-ipsync"
 install -D -m 0644 systemd/feishu-ipsync.service "$PREFIX/lib/systemd/system/feishu-ipsync.service"
+install -D -m 0644 systemd/feishu-ipsync-restore.service "$PREFIX/lib/systemd/system/feishu-ipsync-restore.service"
+install -D -m 0755 deploy/debian/feishu-ipsync-restore "$PREFIX/usr/lib/feishu-ipsync/feishu-ipsync-restore"
 install -D -m 0644 README.md "$PREFIX/usr/share/doc/feishu-ipsync/README.md"
 install -d -m 0750 -o root -g feishu-ipsync "$PREFIX/etc/feishu-ipsync"
 if [ ! -e "$PREFIX/etc/feishu-ipsync/config.yaml" ]; then

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "feishu-ipsync", mixinStandardHelpOptions = true, versionProvider = RootCommand.Version.class,
     description = "Keeps firewalls open to exactly the addresses Feishu sends event callbacks from.",
     subcommands = {RunCommand.class, SyncCommand.class, StatusCommand.class, CheckConfigCommand.class,
-        TeardownCommand.class},
+        TeardownCommand.class, RestoreCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success (also when nothing changed)",

@@ -4,6 +4,7 @@ import io.feishuipsync.config.Config;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.daemon.ClusterNode;
 import io.feishuipsync.daemon.Daemon;
+import io.feishuipsync.daemon.EnforceLoop;
 import io.feishuipsync.daemon.Signals;
 import io.feishuipsync.metrics.MetricsServer;
 import io.feishuipsync.state.ClusterNote;
@@ -47,8 +48,12 @@ final class RunCommand implements Callable<Integer> {
         if (cluster != null) {
           cluster.start();
         }
-        daemon.start();
-        daemon.awaitAndStop();
+        // The last applied list holds from the first instant, before Feishu has answered (or when it never does).
+        w.enforcer.seed(w.store.loadSnapshot().entries());
+        try (EnforceLoop enforcing = enforce(w)) {
+          daemon.start();
+          daemon.awaitAndStop();
+        }
         w.clusterClients.forEach(FeishuClient::stop);
       }
       return Cli.OK;
@@ -67,6 +72,17 @@ final class RunCommand implements Callable<Integer> {
       root.err.println("feishu-ipsync: cannot lock the state directory " + config.stateDir() + ": " + e.getMessage());
       return Cli.FAILURE;
     }
+  }
+
+  /** The enforcement loop of this node's local writers, or null when it has none. */
+  private static EnforceLoop enforce(Wiring w) {
+    long local = w.writers.stream().filter(io.feishuipsync.core.Writer::local).count();
+    if (local == 0) {
+      return null;
+    }
+    LoggerFactory.getLogger(RunCommand.class).info("enforcing {} local writer(s) every {}", local,
+        io.feishuipsync.core.Durations.format(w.config.enforce().interval()));
+    return EnforceLoop.start(w::enforce, w.config.enforce().interval());
   }
 
   /** This node's part of the cluster: the cluster writers' job, reported to the log, metrics, notify and status. */

@@ -3,6 +3,8 @@ package io.feishuipsync.cli;
 import io.feishuipsync.config.Config;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.state.FileErrors;
+import io.feishuipsync.state.RestoreFiles;
 import io.feishuipsync.state.StateLock;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -32,6 +34,14 @@ final class TeardownCommand implements Callable<Integer> {
       return Cli.USAGE;
     }
     try (Wiring w = new Wiring(config, false); StateLock lock = StateLock.acquire(w.store)) {
+      // First, so that no boot puts back what this removes.
+      try {
+        new RestoreFiles(w.store).remove();
+      } catch (IOException e) {
+        root.err.println("feishu-ipsync: nothing removed: cannot remove the boot-time copy of the rules in "
+            + w.store.dir() + ": " + FileErrors.describe(e));
+        return Cli.FAILURE;
+      }
       int failed = 0;
       for (Writer writer : w.writers) {
         try {
@@ -44,7 +54,8 @@ final class TeardownCommand implements Callable<Integer> {
       }
       return failed == 0 ? Cli.OK : Cli.WRITER;
     } catch (StateLock.HeldException e) {
-      root.err.println("feishu-ipsync: " + e.getMessage() + "; stop it before teardown");
+      root.err.println("feishu-ipsync: " + e.getMessage() + "; stop it before teardown (systemctl stop"
+          + " feishu-ipsync): while it runs it puts every rule back within enforce.interval");
       return Cli.FAILURE;
     } catch (IOException e) {
       root.err.println("feishu-ipsync: cannot lock the state directory " + config.stateDir() + ": " + e.getMessage());

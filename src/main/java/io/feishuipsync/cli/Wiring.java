@@ -14,6 +14,8 @@ import io.feishuipsync.state.DatabaseState;
 import io.feishuipsync.state.SecretFiles;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
+import io.feishuipsync.state.RestoreFiles;
+import io.feishuipsync.sync.Enforcer;
 import io.feishuipsync.sync.Feeds;
 import io.feishuipsync.sync.NotBackwards;
 import io.feishuipsync.sync.Syncer;
@@ -42,6 +44,8 @@ final class Wiring implements AutoCloseable {
   final List<Writer> clusterWriters;
   final List<FeishuClient> clusterClients;
   final Syncer syncer;
+  /** Holds this node's local writers to the last applied list between syncs (the daemon's loop calls it). */
+  final Enforcer enforcer;
   final SyncMetrics metrics;
   final Notifier notifier;
   private final Notifier clusterNotifier;
@@ -65,7 +69,8 @@ final class Wiring implements AutoCloseable {
         .filter(s -> s.type().placement() == WriterType.Placement.CLUSTER)
         .map((WriterSpec s) -> s.build(ctx)).toList();
     this.clusterClients = cluster ? clients(config, clock) : List.of();
-    this.syncer = new Syncer(feeds(clients, null), store, writers, config.guard(), clock);
+    this.enforcer = new Enforcer(writers, config.enforce(), new RestoreFiles(store));
+    this.syncer = new Syncer(feeds(clients, null), store, writers, config.guard(), clock, enforcer);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock, config.lists().maxAge());
     this.clusterNotifier = notifier.forCluster();
@@ -95,6 +100,21 @@ final class Wiring implements AutoCloseable {
       }
     }
     return r;
+  }
+
+  /**
+   * One enforcement check of the local writers: each repair or failure is counted and notified (the enforcer has
+   * logged it). Never throws.
+   */
+  void enforce() {
+    try {
+      for (Enforcer.Repair r : enforcer.check()) {
+        metrics.enforced(r.writer(), r.repaired());
+        notifier.enforced(r.writer(), r.wrong(), r.error());
+      }
+    } catch (RuntimeException e) {
+      log.error("enforcement check failed unexpectedly: {}", e.toString());
+    }
   }
 
   /** One run of the cluster writers, with their state in the cluster database (inside the caller's transaction). */

@@ -3,6 +3,7 @@ package io.feishuipsync.config;
 import static java.util.Objects.requireNonNullElse;
 
 import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.EnforceSettings;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.feishu.FeishuSettings;
@@ -28,6 +29,7 @@ import java.util.Set;
  * @param cluster the shared database of cluster mode, or null for a single node
  * @param writers each writer's type and still-unbuilt settings, in config order
  * @param lists the sources (every app, {@code feishu} being the first), own entries, removal grace, source age
+ * @param enforce how the local writers are held to the last applied list between syncs
  */
 public record Config(
     Path source,
@@ -41,7 +43,8 @@ public record Config(
     NotifySettings notifications,
     ClusterSettings cluster,
     List<WriterSpec> writers,
-    ListSettings lists) {
+    ListSettings lists,
+    EnforceSettings enforce) {
 
   /** Log output: {@code text} or {@code json}, and the root level. */
   public record LoggingSettings(String format, String level) {

@@ -149,7 +149,7 @@ public final class ConfigLoader {
         PolicySections.guard(raw.guard()), PolicySections.validation(raw.validation()),
         Config.LoggingSettings.from(raw.logging()), ReportSections.metrics(raw.metrics()),
         ReportSections.notify(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),
-        writers(raw.writers(), stateDir), lists);
+        writers(raw.writers(), stateDir), lists, PolicySections.enforce(raw.enforce()));
   }
 
   private List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir) {

@@ -3,13 +3,19 @@ package io.feishuipsync.config;
 import static java.util.Objects.requireNonNullElse;
 
 import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Durations;
+import io.feishuipsync.core.EnforceSettings;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.core.IpRange;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Validates the {@code guard} and {@code validation} sections into {@link GuardSettings} and {@link EntryPolicy}. */
+/**
+ * Validates the {@code guard}, {@code validation} and {@code enforce} sections into {@link GuardSettings},
+ * {@link EntryPolicy} and {@link EnforceSettings}.
+ */
 final class PolicySections {
 
   private PolicySections() {
@@ -65,5 +71,20 @@ final class PolicySections {
       }
     }
     return new EntryPolicy(v4, v6, true, allow, "validation");
+  }
+
+  static EnforceSettings enforce(RawConfig.Enforce e) {
+    if (e == null) {
+      return EnforceSettings.DEFAULTS;
+    }
+    Duration interval = Durations.positive("enforce.interval", e.interval(), EnforceSettings.DEFAULT_INTERVAL);
+    if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ConfigException("enforce.interval", Durations.format(interval) + " is outside 1s..1h");
+    }
+    String before = requireNonNullElse(e.beforeFirstList(), "closed");
+    if (!before.equals("closed") && !before.equals("open")) {
+      throw new ConfigException("enforce.before_first_list", "'" + before + "' is not one of: closed, open");
+    }
+    return new EnforceSettings(interval, before.equals("closed"));
   }
 }

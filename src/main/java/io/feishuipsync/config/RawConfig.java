@@ -18,7 +18,8 @@ record RawConfig(
     List<JsonNode> writers,
     List<String> alsoAllow,
     Removal removal,
-    Sources sources) {
+    Sources sources,
+    Enforce enforce) {
 
   record Feishu(
       String name,
@@ -43,6 +44,8 @@ record RawConfig(
   }
 
   record Removal(Integer confirmations, String grace) {}
+
+  record Enforce(String interval, String beforeFirstList) {}
 
   record Sources(String maxAge) {}
 

@@ -1,5 +1,6 @@
 package io.feishuipsync.core;
 
+import java.util.List;
 import java.util.SortedSet;
 
 /**
@@ -31,6 +32,22 @@ public interface Writer {
    * the target still holds what it held before.
    */
   void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException;
+
+  /**
+   * True when the target is on this host and cheap to read (a kernel firewall, a file): the daemon reads it back
+   * every {@code enforce.interval} and repairs it, and before a first list it holds only the operator's own entries.
+   */
+  default boolean local() {
+    return false;
+  }
+
+  /**
+   * What the kernel tools alone must load at boot so that the target holds {@code desired} again, in order; empty
+   * when the target outlives a reboot by itself (a file) or is not on this host.
+   */
+  default List<RestoreStep> restore(SortedSet<IpRange> desired) {
+    return List.of();
+  }
 
   /**
    * Removes everything this writer created (and nothing else), for the {@code teardown} command. The daemon never

@@ -133,6 +133,14 @@ public final class SyncMetrics {
     writers(r);
   }
 
+  /** One enforcement finding: a writer repaired, or one that could not be read or repaired. */
+  public void enforced(String writer, boolean repaired) {
+    Counter.builder(repaired ? "feishu_ipsync.enforce.repairs" : "feishu_ipsync.enforce.failures")
+        .description(repaired ? "Local writers found differing from the applied list and repaired between syncs"
+            : "Enforcement checks that could not read or repair a local writer")
+        .tag("writer", writer).register(registry).increment();
+  }
+
   private void writers(SyncResult r) {
     for (WriterResult w : r.writers()) {
       if (w.outcome() == WriterResult.Outcome.SKIPPED) {

@@ -84,7 +84,7 @@ public final class Notifier {
    * Looks at one run's result and sends what it calls for. Never throws. {@code consecutiveFailures} is the count
    * {@code status.json} holds after the run ({@link SyncResult.Outcome#consecutiveFailures}).
    */
-  public void after(SyncResult r, int consecutiveFailures) {
+  public synchronized void after(SyncResult r, int consecutiveFailures) {
     if (channels.isEmpty() || r.dryRun()) {
       return;
     }
@@ -148,10 +148,41 @@ public final class Notifier {
   }
 
   /**
+   * Says that the enforcement check found a local writer holding something else than the applied list and put it
+   * back ({@code wrong} says what it found), or could not ({@code error}). At most one message of each kind per
+   * {@code min_interval}: a tool that flushes the ruleset every minute must not flood the chat; the next message
+   * counts the repairs it did not report. Never throws.
+   */
+  public synchronized void enforced(String writer, List<String> wrong, String error) {
+    if (channels.isEmpty()) {
+      return;
+    }
+    ObjectNode state = load();
+    String kind = error == null ? "repaired" : "repair_failing";
+    long unsaid = state.path("unsaid_" + kind).asLong(0);
+    if (!due(state, kind)) {
+      state.put("unsaid_" + kind, unsaid + 1);
+      save(state);
+      return;
+    }
+    String what = String.join("; ", wrong);
+    String text = error == null
+        ? writer + " held something else than the applied list and was put back: " + what
+        : writer + " differs from the applied list and " + error + (what.isEmpty() ? "" : " (" + what + ")");
+    if (unsaid > 0) {
+      text += " (" + unsaid + " more since the last message of this kind)";
+    }
+    sendAll(new Event(kind, scope + text, 0, List.of(), List.of(), 0));
+    state.put("sent_" + kind, clock.instant().toString());
+    state.put("unsaid_" + kind, 0);
+    save(state);
+  }
+
+  /**
    * Says once that this node's cluster job stopped being able to run (the cluster database is unreachable) or can
    * run again; a node that stays down or up sends nothing more. Never throws.
    */
-  public void cluster(boolean running, String reason) {
+  public synchronized void cluster(boolean running, String reason) {
     if (channels.isEmpty()) {
       return;
     }

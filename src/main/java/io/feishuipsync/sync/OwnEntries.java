@@ -4,9 +4,11 @@ import io.feishuipsync.core.AddressSets;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.RestoreStep;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -51,6 +53,16 @@ public final class OwnEntries implements Writer, AutoCloseable {
   @Override
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
     writer.apply(desired, change);
+  }
+
+  @Override
+  public boolean local() {
+    return writer.local();
+  }
+
+  @Override
+  public List<RestoreStep> restore(SortedSet<IpRange> desired) {
+    return writer.restore(desired);
   }
 
   @Override

@@ -54,18 +54,30 @@ public final class Syncer {
   private final List<Writer> writers;
   private final GuardSettings guard;
   private final Clock clock;
+  private final Enforcer enforcer;
 
   /** A syncer of one source with no own entries and removals at once. */
   public Syncer(AddressSource source, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock) {
     this(Feeds.single(source), store, writers, guard, clock);
   }
 
+  /** A syncer whose writers no enforcer holds between runs. */
   public Syncer(Feeds feeds, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock) {
+    this(feeds, store, writers, guard, clock, Enforcer.none());
+  }
+
+  /**
+   * A syncer that tells {@code enforcer} what each of its local writers holds after every run, and never reads or
+   * applies a writer while the enforcer checks one.
+   */
+  public Syncer(Feeds feeds, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock,
+      Enforcer enforcer) {
     this.feeds = feeds;
     this.store = store;
     this.writers = List.copyOf(writers);
     this.guard = guard;
     this.clock = clock;
+    this.enforcer = enforcer;
   }
 
   /** Runs one sync; never throws for an expected failure, the result says what happened. */
@@ -123,11 +135,13 @@ public final class Syncer {
       if (fetch.abandoned() != null) {
         return finish(SyncResult.Outcome.ABANDONED, fetch.abandoned().getMessage(), false);
       }
-      StateStore.Loaded loaded = fetch.allFailed() && !ownEntries() ? null : store.loadSnapshot();
-      if (loaded == null || (fetch.allFailed() && loaded.snapshot().isEmpty())) {
-        // Own entries go out with the last good list; with no list at all nothing is safe to apply (README).
-        return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + fetch.errors(), false);
-      }
+      // Nothing was applied while the sources were asked; from here on no enforcement check runs beside this.
+      return enforcer.locked(() -> withWriters(fetch));
+    }
+
+    private SyncResult withWriters(Feeds.Fetch fetch) {
+      // When no source answers, the last applied list is put back as it stands (with the operator's entries).
+      StateStore.Loaded loaded = store.loadSnapshot();
       noSource = fetch.allFailed() ? "fetch failed: " + fetch.errors() : null;
       if (loaded.firstRun()) {
         log.info("snapshot: {}", loaded.problem());
@@ -135,44 +149,22 @@ public final class Syncer {
         log.warn("snapshot: {}", loaded.problem());
       }
 
-      // A real sync checks every writer before touching any; a dry run changes nothing, so it goes on and shows
-      // the plan of every writer that can run beside the reason of each one that cannot.
-      List<String> cannotRun = new ArrayList<>();
-      List<Holding> holdings = new ArrayList<>();
-      for (Writer w : writers) {
-        holdings.add(null);
-        try {
-          w.check();
-        } catch (WriterException e) {
-          cannotRun.add(e.getMessage());
-          results.add(failed(w, e.getMessage()));
-        }
-      }
-      if (!cannotRun.isEmpty() && !options.dryRun()) {
+      Holdings.Read read = Holdings.read(writers, options.dryRun(), results);
+      if (read.stop() != null) {
         markSkipped();
-        return finish(SyncResult.Outcome.WRITER_FAILED,
-            "nothing applied, a writer cannot run here: " + String.join("; ", cannotRun), false);
+        return finish(SyncResult.Outcome.WRITER_FAILED, read.stop(), false);
       }
+      List<Holding> holdings = read.holdings();
+      List<String> cannotRun = read.cannotRun();
 
-      for (int i = 0; i < writers.size(); i++) {
-        Writer w = writers.get(i);
-        if (hasResult(w)) {
-          continue;
-        }
-        try {
-          holdings.set(i, w.read());
-        } catch (WriterException e) {
-          results.add(failed(w, e.getMessage()));
-          if (!options.dryRun()) {
-            markSkipped();
-            return finish(SyncResult.Outcome.WRITER_FAILED, "nothing applied: " + e.getMessage(), false);
-          }
-          cannotRun.add(e.getMessage());
-        }
+      boolean noList = loaded.snapshot().isEmpty()
+          && Holdings.listed(writers, holdings, feeds.alsoAllow()).isEmpty();
+      if (fetch.allFailed() && noList) {
+        // No list known anywhere: nothing is safe to apply but closing the ports (README).
+        return beforeFirstList(holdings, SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + fetch.errors());
       }
-
       ListMerge.Result merge = ListMerge.plan(new ListMerge.Input(fetch.answers(), loaded.snapshot(),
-          largestHeld(holdings), feeds.alsoAllow(), feeds.removal(), guard, options.force(), options.prune(),
+          Holdings.largest(holdings), feeds.alsoAllow(), feeds.removal(), guard, options.force(), options.prune(),
           clock.instant()));
       SortedSet<IpRange> desired = merge.desired();
       change = merge.change();
@@ -180,13 +172,10 @@ public final class Syncer {
       total = desired.size();
       sources = merge.reports();
       if (merge.refusal() != null) {
-        for (int i = 0; i < writers.size(); i++) {
-          Holding h = holdings.get(i);
-          if (h != null) {
-            results.add(new WriterResult(writers.get(i).name(), WriterResult.Outcome.SKIPPED, h.entries().size(), 0,
-                0, h.drift(), null));
-          }
+        if (noList && cannotRun.isEmpty()) {
+          return beforeFirstList(holdings, SyncResult.Outcome.REFUSED, "refused: " + merge.refusal());
         }
+        skipRead(holdings);
         String refused = "refused, nothing applied: " + merge.refusal();
         return cannotRun.isEmpty() ? finish(SyncResult.Outcome.REFUSED, refused, false)
             : finish(SyncResult.Outcome.WRITER_FAILED, "dry run: " + refused + "; " + toFix(cannotRun), false);
@@ -201,7 +190,9 @@ public final class Syncer {
             options.dryRun());
         allOk &= r.outcome() != WriterResult.Outcome.FAILED;
         results.add(r);
+        enforcer.applied(writers.get(i), r, desired);
       }
+      String restoreFailed = options.dryRun() ? null : enforcer.saveRestore();
       if (options.dryRun()) {
         String summary = "dry run: " + total + " entries, " + change + ", nothing applied";
         return cannotRun.isEmpty() ? finish(SyncResult.Outcome.SUCCESS, summary, false)
@@ -209,6 +200,10 @@ public final class Syncer {
       }
       if (!allOk) {
         return finish(SyncResult.Outcome.WRITER_FAILED, "writer failed: " + failures()
+            + "; snapshot kept, the next run retries", false);
+      }
+      if (restoreFailed != null) {
+        return finish(SyncResult.Outcome.ERROR, "writers applied the list but " + restoreFailed
             + "; snapshot kept, the next run retries", false);
       }
       try {
@@ -223,11 +218,39 @@ public final class Syncer {
       }
       String done = (change.isEmpty() ? "unchanged: " : "applied: ") + total + " entries, " + change;
       if (fetch.allFailed()) {
-        return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + fetch.errors() + "; the last good list"
-            + " and your own entries are held, " + done, false);
+        return finish(SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + fetch.errors() + "; the last "
+            + (ownEntries() ? "good list and your own entries are held, " : "applied list is held, ") + done, false);
       }
       return fetch.anyFailed() ? finish(SyncResult.Outcome.PARTIAL, "partial, " + done + "; the last good list"
           + " of each failed source is kept: " + fetch.errors(), true) : finish(SyncResult.Outcome.SUCCESS, done, true);
+    }
+
+    /**
+     * No list has ever been applied and none can be now: with {@code enforce.before_first_list: closed} every local
+     * writer holds only the operator's own entries (loopback is never filtered), and the enforcer keeps it so; other
+     * writers are left alone (a cloud group without our rules admits nobody). Nothing is recorded as applied.
+     */
+    private SyncResult beforeFirstList(List<Holding> holdings, SyncResult.Outcome outcome, String why) {
+      if (!enforcer.closedBeforeFirstList()) {
+        skipRead(holdings);
+        return finish(outcome, why + "; no list has been applied yet, nothing applied", false);
+      }
+      results.addAll(FirstList.close(writers, holdings, enforcer, feeds.alsoAllow(), options.dryRun()));
+      String restoreFailed = options.dryRun() ? null : enforcer.saveRestore();
+      String message = why + "; no list has been applied yet: " + FirstList.closed(options.dryRun(),
+          !feeds.alsoAllow().isEmpty() || writers.stream().anyMatch(OwnEntries.class::isInstance));
+      if (results.stream().anyMatch(r -> r.outcome() == WriterResult.Outcome.FAILED)) {
+        return finish(SyncResult.Outcome.WRITER_FAILED, message + "; but a writer failed: " + failures(), false);
+      }
+      return finish(outcome, restoreFailed == null ? message : message + "; " + restoreFailed, false);
+    }
+
+    private void skipRead(List<Holding> holdings) {
+      for (int i = 0; i < writers.size(); i++) {
+        if (holdings.get(i) != null) {
+          results.add(Holdings.skipped(writers.get(i), holdings.get(i)));
+        }
+      }
     }
 
     private boolean ownEntries() {
@@ -271,15 +294,5 @@ public final class Syncer {
     return (cannotRun.size() == 1 ? "a writer cannot run here" : cannotRun.size() + " writers cannot run here")
         + ", and a real sync applies nothing until " + (cannotRun.size() == 1 ? "it is" : "they are") + " fixed: "
         + String.join("; ", cannotRun);
-  }
-
-  /** The largest list a writer holds: what an earlier sync applied, when the snapshot is unusable. */
-  private static Optional<SortedSet<IpRange>> largestHeld(List<Holding> holdings) {
-    return holdings.stream().filter(java.util.Objects::nonNull).map(Holding::entries).filter(e -> !e.isEmpty())
-        .max(java.util.Comparator.comparingInt(SortedSet::size));
-  }
-
-  private static WriterResult failed(Writer w, String error) {
-    return new WriterResult(w.name(), WriterResult.Outcome.FAILED, 0, 0, 0, List.of(), error);
   }
 }

@@ -110,12 +110,15 @@ class CliSourcesTest {
   }
 
   @Test
-  void ownEntriesAreAppliedWhenTheFetchFailsAndAFirstFailedRunAppliesNothing() throws IOException {
+  void ownEntriesAreAppliedWhenTheFetchFailsAndAFirstFailedRunHoldsOnlyThem() throws IOException {
     config = write(oneApp(), "also_allow: [10.1.2.3]\n");
     feishu.answerEverything(Fault.status(503, "down"));
     CliRunner.Result none = cli("sync");
     assertEquals(3, none.exit(), none.toString());
-    assertFalse(Files.exists(allow), "no list yet: nothing is safe to apply");
+    assertEquals(List.of("10.1.2.3/32"), allowed().lines().filter(l -> !l.startsWith("#")).toList(),
+        "no list yet: closed to all but the operator's own entries");
+    assertTrue(none.err().contains("the protected ports are closed to all but loopback and your own entries"),
+        none.toString());
 
     feishu.heal().entries(List.of("198.51.100.1"));
     assertEquals(0, cli("sync").exit());

@@ -225,7 +225,7 @@ class SyncerTest {
     assertEquals(2, status.consecutiveFailures());
     assertEquals(SyncResult.Outcome.SOURCE_FAILED, status.lastAttempt().outcome());
     assertEquals(1, status.lastSuccess().total());
-    assertEquals(WriterResult.Outcome.CHANGED, status.writers().get("a").outcome(),
-        "writer results of the last run that reached the writers are kept");
+    assertEquals(WriterResult.Outcome.UNCHANGED, status.writers().get("a").outcome(),
+        "a failed fetch puts the last applied list back: the writer already held it");
   }
 }

@@ -82,6 +82,11 @@ final class FileWriter implements Writer {
   }
 
   @Override
+  public boolean local() {
+    return true;
+  }
+
+  @Override
   public Holding read() throws WriterException {
     if (Files.isSymbolicLink(path)) {
       // Never read through it (it may lead to any file); the next apply replaces the link by the file.

@@ -95,20 +95,28 @@ record IptLayout(String chain, String jumpFrom, List<PortRange> ports, String pr
   }
 
   /**
-   * One {@code iptables-restore --noflush} commit: declaring our chain creates or empties it, its rules are written
-   * again, and the jump is added (or duplicates removed) as {@code jumps} says.
+   * The jumps to our chain found in the chain they come from.
+   *
+   * @param count how many
+   * @param first whether the first rule of that chain is one
    */
-  String restoreScript(IpRange.Family f, int jumps) {
+  record Jumps(int count, boolean first) {}
+
+  /**
+   * One {@code iptables-restore --noflush} commit: declaring our chain creates or empties it, its rules are written
+   * again, and unless {@code jumps} is exactly one jump in first place, every jump is removed and one inserted first.
+   */
+  String restoreScript(IpRange.Family f, Jumps jumps) {
     StringBuilder sb = new StringBuilder("*filter\n");
     sb.append(':').append(chain).append(" - [0:0]\n");
     for (String rule : rules(f)) {
       sb.append(rule).append('\n');
     }
-    if (jumps == 0) {
+    if (jumps.count() != 1 || !jumps.first()) {
+      for (int i = 0; i < jumps.count(); i++) {
+        sb.append("-D ").append(jumpFrom).append(" -j ").append(chain).append('\n');
+      }
       sb.append("-I ").append(jumpFrom).append(" 1 -j ").append(chain).append('\n');
-    }
-    for (int i = 1; i < jumps; i++) {
-      sb.append("-D ").append(jumpFrom).append(" -j ").append(chain).append('\n');
     }
     return sb.append("COMMIT\n").toString();
   }

@@ -3,6 +3,7 @@ package io.feishuipsync.writer.iptables;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.RestoreStep;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandResult;
@@ -87,8 +88,7 @@ final class IptablesWriter implements Writer {
           + sets.describeFailure());
     }
     for (IpRange.Family f : families) {
-      int jumps = countJumps(f);
-      CommandResult r = run(List.of(restore(f), "-w", "--noflush"), layout.restoreScript(f, jumps), restore(f),
+      CommandResult r = run(List.of(restore(f), "-w", "--noflush"), layout.restoreScript(f, jumps(f)), restore(f),
           "iptables");
       if (!r.ok()) {
         throw new WriterException(name(), restore(f) + " refused the rules (the sets already hold the new list): "
@@ -98,9 +98,26 @@ final class IptablesWriter implements Writer {
   }
 
   @Override
+  public boolean local() {
+    return true;
+  }
+
+  @Override
+  public List<RestoreStep> restore(SortedSet<IpRange> desired) {
+    List<RestoreStep> steps = new ArrayList<>();
+    steps.add(new RestoreStep(RestoreStep.Tool.IPSET, layout.ipsetScript(desired, families)));
+    for (IpRange.Family f : families) {
+      // After a boot the chain the jump comes from holds no jump of ours yet.
+      steps.add(new RestoreStep(f == IpRange.Family.IPV4 ? RestoreStep.Tool.IPTABLES : RestoreStep.Tool.IP6TABLES,
+          layout.restoreScript(f, new IptLayout.Jumps(0, false))));
+    }
+    return steps;
+  }
+
+  @Override
   public void teardown() throws WriterException {
     for (IpRange.Family f : families) {
-      for (int i = countJumps(f); i > 0; i--) {
+      for (int i = jumps(f).count(); i > 0; i--) {
         runOk(List.of(iptables(f), "-w", "-D", layout.jumpFrom(), "-j", layout.chain()), iptables(f));
       }
       if (run(List.of(iptables(f), "-w", "-S", layout.chain()), "", iptables(f), "iptables").ok()) {
@@ -152,19 +169,25 @@ final class IptablesWriter implements Writer {
             + " of them the current ones of " + layout.rules(f).size());
       }
     }
-    int jumps = countJumps(f);
-    if (jumps != 1) {
-      drift.add(iptables(f) + " " + layout.jumpFrom() + " has " + jumps + " jumps to " + layout.chain()
+    IptLayout.Jumps jumps = jumps(f);
+    if (jumps.count() != 1) {
+      drift.add(iptables(f) + " " + layout.jumpFrom() + " has " + jumps.count() + " jumps to " + layout.chain()
           + " instead of 1");
+    } else if (!jumps.first()) {
+      // A rule above the jump (an ACCEPT) would let strangers past the chain.
+      drift.add(iptables(f) + " " + layout.jumpFrom() + ": the jump to " + layout.chain()
+          + " is not the first rule");
     }
   }
 
-  private int countJumps(IpRange.Family f) throws WriterException {
+  private IptLayout.Jumps jumps(IpRange.Family f) throws WriterException {
     CommandResult r = run(List.of(iptables(f), "-w", "-S", layout.jumpFrom()), "", iptables(f), "iptables");
     if (!r.ok()) {
       throw new WriterException(name(), "cannot read " + layout.jumpFrom() + ": " + r.describeFailure());
     }
-    return (int) r.stdout().lines().filter(l -> l.strip().equals(layout.jumpRule())).count();
+    List<String> rules = r.stdout().lines().map(String::strip).filter(l -> l.startsWith("-A ")).toList();
+    int count = (int) rules.stream().filter(layout.jumpRule()::equals).count();
+    return new IptLayout.Jumps(count, !rules.isEmpty() && rules.get(0).equals(layout.jumpRule()));
   }
 
   /** Rules in the flavour (legacy or nf_tables) this writer does not use are invisible to it and may still filter. */

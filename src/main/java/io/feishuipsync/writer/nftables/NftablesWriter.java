@@ -6,6 +6,7 @@ import io.feishuipsync.core.AddressSets;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.RestoreStep;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandResult;
@@ -83,6 +84,16 @@ final class NftablesWriter implements Writer {
     if (!r.ok()) {
       throw new WriterException(name(), "nft rejected the change, nothing was changed: " + r.describeFailure());
     }
+  }
+
+  @Override
+  public boolean local() {
+    return true;
+  }
+
+  @Override
+  public List<RestoreStep> restore(SortedSet<IpRange> desired) {
+    return List.of(new RestoreStep(RestoreStep.Tool.NFT, layout.applyScript(desired)));
   }
 
   @Override

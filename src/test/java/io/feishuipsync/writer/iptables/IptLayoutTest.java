@@ -36,10 +36,12 @@ class IptLayoutTest {
     assertEquals(List.of("feishu-ipsync-v4", "feishu-ipsync-v6"), fw.ipsetNames());
   }
 
+  static final IptLayout.Jumps NONE = new IptLayout.Jumps(0, false);
+
   @Test
   void restoreScriptWritesTheChainAndExactlyOneJump() throws Exception {
     feed(List.of("ipset", "restore"), INPUT.ipsetScript(ips("192.0.2.1"), List.of(IpRange.Family.IPV4)));
-    assertTrue(feed(List.of("iptables-restore", "-w", "--noflush"), INPUT.restoreScript(IpRange.Family.IPV4, 0))
+    assertTrue(feed(List.of("iptables-restore", "-w", "--noflush"), INPUT.restoreScript(IpRange.Family.IPV4, NONE))
         .ok());
     assertEquals(INPUT.rules(IpRange.Family.IPV4), fw.iptRules("iptables", "FEISHU-IPSYNC"));
     assertEquals(List.of(INPUT.jumpRule()), fw.iptRules("iptables", "INPUT"));
@@ -47,16 +49,22 @@ class IptLayoutTest {
     // Run again over two jumps and a foreign rule in our chain: the chain is rewritten, the extra jump removed.
     fw.run(List.of("iptables", "-w", "-A", "INPUT", "-j", "FEISHU-IPSYNC"));
     fw.run(List.of("iptables", "-w", "-A", "FEISHU-IPSYNC", "-j", "ACCEPT"));
-    assertTrue(feed(List.of("iptables-restore", "-w", "--noflush"), INPUT.restoreScript(IpRange.Family.IPV4, 2))
-        .ok());
+    assertTrue(feed(List.of("iptables-restore", "-w", "--noflush"), INPUT.restoreScript(IpRange.Family.IPV4,
+        new IptLayout.Jumps(2, true))).ok());
     assertEquals(INPUT.rules(IpRange.Family.IPV4), fw.iptRules("iptables", "FEISHU-IPSYNC"));
     assertEquals(List.of(INPUT.jumpRule()), fw.iptRules("iptables", "INPUT"));
+
+    // An ACCEPT put above the jump: the jump moves back to the top, the operator's rule stays below it.
+    fw.run(List.of("iptables", "-w", "-I", "INPUT", "1", "-j", "ACCEPT"));
+    assertTrue(feed(List.of("iptables-restore", "-w", "--noflush"), INPUT.restoreScript(IpRange.Family.IPV4,
+        new IptLayout.Jumps(1, false))).ok());
+    assertEquals(List.of(INPUT.jumpRule(), "-A INPUT -j ACCEPT"), fw.iptRules("iptables", "INPUT"));
   }
 
   @Test
   void restoreScriptNeedsItsSetAndCommitsNothingWithoutIt() throws Exception {
     CommandResult r = feed(List.of("ip6tables-restore", "-w", "--noflush"), INPUT.restoreScript(IpRange.Family.IPV6,
-        0));
+        NONE));
     assertEquals(1, r.exitCode());
     assertTrue(r.stderr().contains("Set feishu-ipsync-v6 doesn't exist."), r.stderr());
     assertEquals(null, fw.iptRules("ip6tables", "FEISHU-IPSYNC"), "the chain declared before the error is not kept");
