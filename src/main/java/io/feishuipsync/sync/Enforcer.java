@@ -211,12 +211,16 @@ public final class Enforcer {
     h.drift().forEach(d -> out.add(Sanitize.text(d)));
     ChangeSet c = ChangeSet.between(h.entries(), desired);
     if (!c.added().isEmpty()) {
-      out.add(c.added().size() + " listed entries missing (" + shown(c.added()) + ")");
+      out.add(entries(c.added().size()) + " of the list missing (" + shown(c.added()) + ")");
     }
     if (!c.removed().isEmpty()) {
-      out.add(c.removed().size() + " entries not on the list (" + shown(c.removed()) + ")");
+      out.add(entries(c.removed().size()) + " not on the list (" + shown(c.removed()) + ")");
     }
     return out;
+  }
+
+  private static String entries(int n) {
+    return n == 1 ? "1 entry" : n + " entries";
   }
 
   private static String shown(SortedSet<IpRange> entries) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.cli.WriterTypes;
 import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.EnforceSettings;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.IpRange;
 import java.io.IOException;
@@ -137,6 +138,20 @@ class ConfigLoaderTest {
     assertEquals("guard.max_added_v4_addresses", error(MINIMAL + "guard:\n  max_added_v4_addresses: 0\n").key());
     assertEquals("guard.max_added_v6_networks", error(MINIMAL + "guard:\n  max_added_v6_networks: -1\n").key());
     assertEquals("validation.allow_specials", error(MINIMAL + "validation:\n  allow_specials: []\n").key());
+  }
+
+  @Test
+  void enforcementDefaultsToEvery30sClosedBeforeAFirstListAndIsChecked() {
+    assertEquals(new EnforceSettings(Duration.ofSeconds(30), true), parse(MINIMAL).enforce());
+    assertEquals(new EnforceSettings(Duration.ofSeconds(5), false),
+        parse(MINIMAL + "enforce:\n  interval: 5s\n  before_first_list: open\n").enforce());
+    assertEquals("enforce.interval", error(MINIMAL + "enforce:\n  interval: 500ms\n").key());
+    assertEquals("enforce.interval", error(MINIMAL + "enforce:\n  interval: 2h\n").key());
+    assertEquals("enforce.interval", error(MINIMAL + "enforce:\n  interval: 0s\n").key());
+    ConfigException e = error(MINIMAL + "enforce:\n  before_first_list: ajar\n");
+    assertEquals("enforce.before_first_list", e.key());
+    assertTrue(e.getMessage().contains("not one of: closed, open"), e.getMessage());
+    assertEquals("enforce.intervall", error(MINIMAL + "enforce:\n  intervall: 5s\n").key());
   }
 
   @Test

@@ -94,7 +94,7 @@ class EnforcerTest {
     run("nft", "delete", "element", "inet", "feishu_ipsync", "allow_v4", "{", "198.51.100.10", "}");
     run("nft", "add", "element", "inet", "feishu_ipsync", "allow_v4", "{", "203.0.113.66", "}");
     List<Enforcer.Repair> edited = e.check();
-    assertEquals(List.of("1 listed entries missing (198.51.100.10/32)", "1 entries not on the list (203.0.113.66/32)"),
+    assertEquals(List.of("1 entry of the list missing (198.51.100.10/32)", "1 entry not on the list (203.0.113.66/32)"),
         edited.get(0).wrong());
     assertEquals(LIST, nftHolds(fw));
     assertEquals(List.of(), e.check());
