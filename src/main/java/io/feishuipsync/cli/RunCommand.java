@@ -4,6 +4,9 @@ import io.feishuipsync.config.Config;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.daemon.ClusterNode;
 import io.feishuipsync.daemon.Daemon;
+import io.feishuipsync.core.Watch;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.daemon.ChangeWatch;
 import io.feishuipsync.daemon.EnforceLoop;
 import io.feishuipsync.daemon.Signals;
 import io.feishuipsync.metrics.MetricsServer;
@@ -13,6 +16,8 @@ import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.sync.Syncer;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -50,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
         }
         // The last applied list holds from the first instant, before Feishu has answered (or when it never does).
         w.enforcer.seed(w.store.loadSnapshot().entries());
-        try (EnforceLoop enforcing = enforce(w)) {
+        try (EnforceLoop enforcing = enforce(w); ChangeWatch watching = watch(w, enforcing)) {
           daemon.start();
           daemon.awaitAndStop();
         }
@@ -76,13 +81,23 @@ final class RunCommand implements Callable<Integer> {
 
   /** The enforcement loop of this node's local writers, or null when it has none. */
   private static EnforceLoop enforce(Wiring w) {
-    long local = w.writers.stream().filter(io.feishuipsync.core.Writer::local).count();
+    long local = w.writers.stream().filter(Writer::local).count();
     if (local == 0) {
       return null;
     }
     LoggerFactory.getLogger(RunCommand.class).info("enforcing {} local writer(s) every {}", local,
         io.feishuipsync.core.Durations.format(w.config.enforce().interval()));
     return EnforceLoop.start(w::enforce, w.config.enforce().interval());
+  }
+
+  /** The change events of the local writers that have them, each asking for a check at once; null when none. */
+  private static ChangeWatch watch(Wiring w, EnforceLoop enforcing) {
+    if (enforcing == null) {
+      return null;
+    }
+    List<Watch> watches = w.writers.stream().filter(Writer::local).map(Writer::watch).filter(Objects::nonNull)
+        .distinct().toList();
+    return watches.isEmpty() ? null : ChangeWatch.start(watches, enforcing::checkNow);
   }
 
   /** This node's part of the cluster: the cluster writers' job, reported to the log, metrics, notify and status. */

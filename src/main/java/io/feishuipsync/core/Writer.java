@@ -50,6 +50,14 @@ public interface Writer {
   }
 
   /**
+   * How to hear of a change to the target as it happens (an event stream of the kernel), or null when only the
+   * interval check finds it. May run a command to find out; called once when the daemon starts.
+   */
+  default Watch watch() {
+    return null;
+  }
+
+  /**
    * Removes everything this writer created (and nothing else), for the {@code teardown} command. The daemon never
    * calls it: stopping leaves the rules in place.
    */

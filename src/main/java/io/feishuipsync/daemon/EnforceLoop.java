@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +17,13 @@ public final class EnforceLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EnforceLoop.class);
 
   private final ScheduledExecutorService executor;
+  private final Runnable check;
+  /** True while a check asked for by {@link #checkNow()} waits to run: many events make one check. */
+  private final AtomicBoolean asked = new AtomicBoolean();
 
-  private EnforceLoop(ScheduledExecutorService executor) {
+  private EnforceLoop(ScheduledExecutorService executor, Runnable check) {
     this.executor = executor;
+    this.check = check;
   }
 
   /** Starts calling {@code check} now and then {@code interval} after each call ended; it must not throw. */
@@ -28,15 +33,35 @@ public final class EnforceLoop implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    executor.scheduleWithFixedDelay(() -> {
+    EnforceLoop loop = new EnforceLoop(executor, check);
+    executor.scheduleWithFixedDelay(loop::runCheck, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    return loop;
+  }
+
+  /**
+   * Asks for a check as soon as the one in progress (if any) ends, as a change event does; requests made while one
+   * waits are one check. Never blocks.
+   */
+  public void checkNow() {
+    if (asked.compareAndSet(false, true)) {
       try {
-        check.run();
-      } catch (RuntimeException e) {
-        // A check that threw must not end the loop: the next one may repair.
-        log.error("enforcement check failed unexpectedly: {}", e.toString());
+        executor.execute(() -> {
+          asked.set(false);
+          runCheck();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // Stopping.
       }
-    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    return new EnforceLoop(executor);
+    }
+  }
+
+  private void runCheck() {
+    try {
+      check.run();
+    } catch (RuntimeException e) {
+      // A check that threw must not end the loop: the next one may repair.
+      log.error("enforcement check failed unexpectedly: {}", e.toString());
+    }
   }
 
   /** Stops the loop; a check in progress finishes (a repair is one transaction, never cut short). */

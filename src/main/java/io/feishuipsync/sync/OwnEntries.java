@@ -66,6 +66,11 @@ public final class OwnEntries implements Writer, AutoCloseable {
   }
 
   @Override
+  public io.feishuipsync.core.Watch watch() {
+    return writer.watch();
+  }
+
+  @Override
   public void teardown() throws WriterException {
     writer.teardown();
   }

@@ -4,6 +4,7 @@ import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.RestoreStep;
+import io.feishuipsync.core.Watch;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandResult;
@@ -112,6 +113,23 @@ final class IptablesWriter implements Writer {
           layout.restoreScript(f, new IptLayout.Jumps(0, false))));
     }
     return steps;
+  }
+
+  /** iptables' nf_tables flavour changes nf_tables, which {@code nft monitor} reports; the legacy one has no events. */
+  @Override
+  public Watch watch() {
+    try {
+      CommandResult version = runner.run(List.of("iptables", "-V"), new byte[0], TIMEOUT);
+      if (!version.stdout().contains("nf_tables")) {
+        return null;
+      }
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    return Watch.nftMonitor("nft", List.of(layout.chain(), layout.jumpFrom()));
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.RestoreStep;
+import io.feishuipsync.core.Watch;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandResult;
@@ -94,6 +95,11 @@ final class NftablesWriter implements Writer {
   @Override
   public List<RestoreStep> restore(SortedSet<IpRange> desired) {
     return List.of(new RestoreStep(RestoreStep.Tool.NFT, layout.applyScript(desired)));
+  }
+
+  @Override
+  public Watch watch() {
+    return Watch.nftMonitor(nft, List.of(layout.table()));
   }
 
   @Override
