@@ -33,15 +33,20 @@ public final class Benchmark {
   /** The one-process-per-address baseline stops after this long and reports its rate. */
   private static final Duration BASELINE_BUDGET = Duration.ofSeconds(90);
 
+  /** The JVM flags of the packaged launcher. */
+  static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx96m", "-Xss512k",
+      "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+
   private final CommandRunner runner = new ProcessCommandRunner();
   private final StringBuilder out = new StringBuilder();
 
   public static void main(String[] args) throws Exception {
     Benchmark b = new Benchmark();
-    b.run(args.length > 0 ? Path.of(args[0]) : null);
+    b.run(args.length > 0 ? Path.of(args[0]) : null,
+        Duration.ofMinutes(args.length > 1 ? Long.parseLong(args[1]) : 10));
   }
 
-  void run(Path jar) throws Exception {
+  void run(Path jar, Duration idle) throws Exception {
     line("# Benchmarks");
     line("");
     line("Regenerate with `sudo deploy/benchmark.sh` (runs in a scratch network namespace; sends no packets).");
@@ -53,7 +58,10 @@ public final class Benchmark {
     applyTimes();
     incremental();
     feishuRequests();
+    EnforceBench enforce = new EnforceBench(runner, this::line);
+    enforce.checkCost();
     if (jar != null) {
+      enforce.daemon(jar, idle);
       footprint(jar);
     }
     System.out.print(out);
@@ -155,8 +163,7 @@ public final class Benchmark {
       Files.writeString(config, "feishu:\n  base_url: " + f.baseUrl() + "\n  app_id: " + FakeFeishu.APP_ID
           + "\n  app_secret: " + FakeFeishu.APP_SECRET + "\nvalidation: {allow_special: [198.18.0.0/15]}\nstate_dir: " + dir.resolve("state")
           + "\nwriters:\n  - type: nftables\n    ports: [443]\n  - type: file\n    path: " + allow + "\n");
-      List<String> flags = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx96m", "-Xss512k", "-XX:TieredStopAtLevel=1",
-          "-XX:-UsePerfData");
+      List<String> flags = UNIT_FLAGS;
       List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
       argv.addAll(flags);
       argv.addAll(List.of("-jar", jar.toString(), "--config", config.toString(), "run"));

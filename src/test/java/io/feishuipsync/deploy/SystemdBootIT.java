@@ -38,6 +38,7 @@ class SystemdBootIT {
   static final String IMAGE = "feishu-ipsync-systemd:1";
   static final String SECRET = "systemd-boot-secret-4e1f9a";
   static final String UNIT = "feishu-ipsync.service";
+  static final String RESTORE = "feishu-ipsync-restore.service";
   static final Duration SYNC_TIMEOUT = Duration.ofSeconds(90);
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,8 +64,12 @@ class SystemdBootIT {
       assertEquals(0, cp.exitCode(), cp.stderr());
     }
     sh("dpkg -i /opt/feishu-ipsync.deb");
-    sh("echo '[\"198.51.100.10\"]' > /opt/ips.json && systemd-run --unit=fake-feishu --quiet"
-        + " python3 /opt/fake_feishu.py 18080 /opt/ips.json " + SECRET);
+    sh("echo '[\"198.51.100.10\"]' > /opt/ips.json");
+    startFakeFeishu();
+  }
+
+  static void startFakeFeishu() {
+    sh("systemd-run --unit=fake-feishu --quiet python3 /opt/fake_feishu.py 18080 /opt/ips.json " + SECRET);
     waitFor("the fake Feishu to listen", () -> exec("python3 -c 'import socket;"
         + " socket.create_connection((\"127.0.0.1\", 18080))'").ok());
   }
@@ -108,6 +113,56 @@ class SystemdBootIT {
 
     stopsCleanlyAndKeepsTheRules(() -> nftSet("allow_v4").contains("198.51.100.11")
         && ipset("feishu-ipsync-v4").contains("198.51.100.11"));
+  }
+
+  @Test
+  void afterARebootTheRestoreUnitHasTheAllowlistInTheKernelBeforeTheNetworkAndTheDaemon() {
+    flavour("nft");
+    configure("  - type: nftables\n    ports: [443]\n");
+    list("198.51.100.40", "2001:db8::40");
+    sh("systemctl enable --now " + UNIT);
+    assertEquals("enabled", sh("systemctl is-enabled " + RESTORE).strip(), "enabled with the service (Also=)");
+    waitFor("the first sync", () -> nftSet("allow_v4").contains("198.51.100.40"));
+    waitFor("its boot-time copy", () -> exec("test -s /var/lib/feishu-ipsync/restore-00.nft").ok());
+    String order = sh("systemctl show -p Before -p After -p DefaultDependencies " + RESTORE);
+    assertTrue(order.matches("(?s).*Before=[^\n]*network-pre\\.target.*"), order);
+    assertTrue(order.matches("(?s).*After=[^\\n]*nftables\\.service.*"), order);
+
+    // A reboot: a new network namespace with an empty ruleset, and Feishu (a transient unit) gone.
+    CommandResult restart = host("docker", "restart", id);
+    assertEquals(0, restart.exitCode(), restart.stderr());
+    waitFor("systemd to finish booting again", () -> {
+      String state = exec("systemctl is-system-running").stdout().strip();
+      return state.equals("running") || state.equals("degraded");
+    });
+    try {
+      String restored = sh("systemctl show -p Result -p ExecMainExitTimestampMonotonic " + RESTORE);
+      assertTrue(restored.contains("Result=success"), restored);
+      long restoredAt = monotonic(restored, "ExecMainExitTimestampMonotonic");
+      long networkPre = monotonic(sh("systemctl show -p ActiveEnterTimestampMonotonic network-pre.target"),
+          "ActiveEnterTimestampMonotonic");
+      long daemonStarted = monotonic(sh("systemctl show -p ExecMainStartTimestampMonotonic " + UNIT),
+          "ExecMainStartTimestampMonotonic");
+      assertTrue(restoredAt > 0 && restoredAt <= networkPre, "restored before network-pre.target: " + restoredAt
+          + " <= " + networkPre);
+      assertTrue(restoredAt <= daemonStarted, "restored before the daemon started: " + restoredAt + " <= "
+          + daemonStarted);
+      assertTrue(sh("journalctl -b -u " + RESTORE + " --no-pager -o cat")
+          .contains("loaded /var/lib/feishu-ipsync/restore-00.nft"));
+      assertEquals(Set.of("198.51.100.40"), nftSet("allow_v4"));
+      assertEquals(Set.of("2001:db8::40"), nftSet("allow_v6"));
+      // The daemon, without Feishu, holds the same list.
+      waitFor("the daemon's first sync without Feishu", () -> journal(null).contains("the last applied list is held"));
+      assertEquals(Set.of("198.51.100.40"), nftSet("allow_v4"));
+    } finally {
+      startFakeFeishu();
+    }
+  }
+
+  static long monotonic(String show, String key) {
+    Matcher m = Pattern.compile(key + "=([0-9]+)").matcher(show);
+    assertTrue(m.find(), show);
+    return Long.parseLong(m.group(1));
   }
 
   @Test
