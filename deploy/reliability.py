@@ -203,6 +203,47 @@ CASES = [
       "CliClusterTest#aNodeFindingAnotherSchemaVersionRefusesToRunWithOneLineAndExitTwo",
       "ClusterNodeTest#aRefusedLoginIsASetupErrorNamingUserAndUrlButNotThePassword",
       "CliClusterTest#checkConfigOnlineReachesTheDatabaseAndNamesUserAndUrlButNotThePasswordWhenRefused"]),
+    ("Held at every moment", None),
+    ("Something else flushes, reloads or edits the firewall while the packaged daemon runs (`nft flush ruleset`, "
+     "Debian's `/etc/nftables.conf` reload, our table deleted, our drop rules deleted, an accept put in our chain, "
+     "the stranger added to our sets; for iptables our chain flushed, the jump removed, an ACCEPT above the jump, "
+     "`iptables-restore` without `--noflush`, `ipset flush`): the stranger is refused again within "
+     "`enforce.interval` plus a few seconds, a listed host is never refused meanwhile, one log line says what was "
+     "wrong",
+     ["EnforcePacketIT#nftablesIsPutBackAfterEveryKindOfTamperingAndTheListedHostIsNeverRefused",
+      "EnforcePacketIT#iptablesIsPutBackAfterAFlushAMissingJumpAnEmptiedSetAndARestoreWithoutNoflush",
+      "EnforcerTest#aFlushADeletedTableAMissingAndAForeignElementAreEachRepairedByOneCheck",
+      "EnforcerTest#aJumpMovedBelowAnAcceptAndAFlushedChainAreRepaired",
+      "EnforcerTest#aFailedRepairIsReportedAndTheNextCheckRepairs"]),
+    ("Change events (`nft monitor`) repair a flush in about a second with a 1 h interval, for nftables and for "
+     "iptables' nf_tables flavour; events that name nothing of ours ask for nothing",
+     ["EnforcePacketIT#changeEventsRepairAFlushInAboutASecondLongBeforeTheIntervalCheck",
+      "ChangeWatchTest#aChangeNamingOurTableAsksForOneCheckAndOthersForNone",
+      "ChangeWatchTest#aWatchThatCannotRunIsLoggedAndLeavesTheIntervalCheck",
+      "ChangeWatchTest#manyChecksAskedAtOnceWhileOneRunsAreOneMore"]),
+    ("A check never puts back an older list than the last sync applied, and a writer that failed in a sync is held "
+     "to what it held before",
+     ["EnforcerTest#aCheckKeepsWhatTheLastSyncAppliedNeverAnOlderList",
+      "EnforcerTest#aWriterThatFailedInTheSyncIsHeldToWhatItHeldBefore",
+      "EnforcerTest#aWriterNoSyncHasSetIsLeftAlone"]),
+    ("A reboot with Feishu unreachable: the boot-time restore (shell script, no JVM, no network) and "
+     "`feishu-ipsync restore` refuse the stranger from the first try; the daemon then holds the last applied list "
+     "and repairs a flush; under systemd 252 the restore unit has the list in the kernel before network-pre.target "
+     "and before the daemon starts",
+     ["EnforcePacketIT#aRebootWithFeishuUnreachableIsProtectedFromTheFirstPacket",
+      "SystemdBootIT#afterARebootTheRestoreUnitHasTheAllowlistInTheKernelBeforeTheNetworkAndTheDaemon",
+      "EnforcerTest#theBootTimeCopyLoadsTheSameRulesIntoAnEmptyKernel",
+      "EnforcerTest#aBootTimeCopyThatWouldMakeNftIncludeAnotherFileIsRefused",
+      "EnforcerTest#whenFeishuDoesNotAnswerTheLastAppliedListIsPutBackWithoutOwnEntries"]),
+    ("A first install with Feishu unreachable: closed to the stranger, open on loopback and to an `also_allow` "
+     "host, said in the outcome and `status`; kept closed after a flush; the first list replaces it; "
+     "`before_first_list: open` applies nothing",
+     ["EnforcePacketIT#aFirstInstallWithFeishuUnreachableIsClosedButToLoopbackAndTheOperatorsEntries",
+      "EnforcerTest#aFirstInstallWithoutFeishuClosesThePortsToAllButTheOperatorsEntriesAndKeepsThemClosed",
+      "EnforcerTest#beforeFirstListOpenAppliesNothing",
+      "EnforcerTest#aDryRunBeforeAFirstListSaysItWouldCloseAndChangesNothing",
+      "CliSourcesTest#ownEntriesAreAppliedWhenTheFetchFailsAndAFirstFailedRunHoldsOnlyThem",
+      "ConfigLoaderTest#enforcementDefaultsToEvery30sClosedBeforeAFirstListAndIsChecked"]),
     ("Security review", None),
     ("Own entries (also_allow, top level and per writer) of 0.0.0.0/0, ::/0 or broader than a /8 or an IPv6 /16 are "
      "refused naming the key; private ranges are accepted there and nowhere else",

@@ -20,6 +20,9 @@ public final class EnforceLoop implements AutoCloseable {
   private final Runnable check;
   /** True while a check asked for by {@link #checkNow()} waits to run: many events make one check. */
   private final AtomicBoolean asked = new AtomicBoolean();
+  private static final long MIN_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** When the last asked-for check started; read and written on the loop's thread and by {@link #checkNow}. */
+  private volatile long lastAsked = System.nanoTime() - MIN_SPACING_NANOS;
 
   private EnforceLoop(ScheduledExecutorService executor, Runnable check) {
     this.executor = executor;
@@ -44,11 +47,15 @@ public final class EnforceLoop implements AutoCloseable {
    */
   public void checkNow() {
     if (asked.compareAndSet(false, true)) {
+      // At most one such check a second: a target that some other tool keeps changing back (or that reads back
+      // differently from what was written) must not turn the events of our own repairs into a busy loop.
+      long wait = Math.max(0, lastAsked + MIN_SPACING_NANOS - System.nanoTime());
       try {
-        executor.execute(() -> {
+        executor.schedule(() -> {
           asked.set(false);
+          lastAsked = System.nanoTime();
           runCheck();
-        });
+        }, wait, TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // Stopping.
       }

@@ -76,9 +76,15 @@ public final class RestoreFiles {
 
   /**
    * The steps, in order, each read without following a link, within its size cap, and checked: an nft input that
-   * would make nft read another file ({@code include}) is refused, since the restore runs as root.
+   * would make nft read another file ({@code include}) is refused, since the restore may run as root, and so is a
+   * state directory another account may write.
    */
   public List<RestoreStep> load() throws IOException {
+    Optional<String> shared = DirectoryTrust.forProcess(store.dir()).problem(store.dir());
+    if (shared.isPresent() && Files.isDirectory(store.dir())) {
+      throw new FileSystemException(store.dir().toString(), null, shared.get()
+          + "; another account could have planted the rules; not loaded");
+    }
     List<RestoreStep> out = new ArrayList<>();
     for (Path p : existing().values()) {
       if (Files.size(p) > MAX_BYTES) {

@@ -187,6 +187,8 @@ public final class Enforcer {
     }
     List<String> wrong = wrong(h, desired);
     try {
+      // As a sync does before it changes anything (a file writer's directory may have become shared).
+      w.check();
       w.apply(desired, ChangeSet.between(h.entries(), desired));
     } catch (WriterException | RuntimeException e) {
       return failed(w, wrong, "cannot repair it: " + e.getMessage());

@@ -28,14 +28,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged unit, unchanged, under a real systemd (Debian 12, systemd 252) booted as PID 1 in a container of
- * {@code feishu-ipsync-systemd:1} ({@code deploy/testbed/build-systemd-image.sh}) with no network but its own
+ * {@code feishu-ipsync-systemd:2} ({@code deploy/testbed/build-systemd-image.sh}) with no network but its own
  * loopback, where a fake Feishu serves the daemon: the .deb installed, {@code systemctl enable --now}, the first sync
  * in the kernel, a changed list after a restart, a clean stop that keeps the rules, no secret in the journal, for the
  * nftables writer and the iptables writer in both iptables flavours; and the unit's {@code systemd-analyze security}.
  */
 class SystemdBootIT {
 
-  static final String IMAGE = "feishu-ipsync-systemd:1";
+  static final String IMAGE = "feishu-ipsync-systemd:2";
   static final String SECRET = "systemd-boot-secret-4e1f9a";
   static final String UNIT = "feishu-ipsync.service";
   static final String RESTORE = "feishu-ipsync-restore.service";
@@ -137,7 +137,8 @@ class SystemdBootIT {
     });
     try {
       String restored = sh("systemctl show -p Result -p ExecMainExitTimestampMonotonic " + RESTORE);
-      assertTrue(restored.contains("Result=success"), restored);
+      assertTrue(restored.contains("Result=success"), restored + exec("journalctl -b --no-pager -o cat -u " + RESTORE)
+          .stdout());
       long restoredAt = monotonic(restored, "ExecMainExitTimestampMonotonic");
       long networkPre = monotonic(sh("systemctl show -p ActiveEnterTimestampMonotonic network-pre.target"),
           "ActiveEnterTimestampMonotonic");
@@ -156,6 +157,39 @@ class SystemdBootIT {
       assertEquals(Set.of("198.51.100.40"), nftSet("allow_v4"));
     } finally {
       startFakeFeishu();
+    }
+  }
+
+  @Test
+  void firewalldReloadsLeaveTheAllowlistInPlaceOrGetItPutBack() {
+    flavour("nft");
+    configure("  - type: nftables\n    ports: [443]\n  - type: iptables\n    ports: [443]\n");
+    sh("echo 'enforce: {interval: 2s}' >> /etc/feishu-ipsync/config.yaml");
+    list("198.51.100.50", "2001:db8::50");
+    sh("systemctl unmask firewalld && systemctl start firewalld");
+    try {
+      waitFor("firewalld to run", () -> exec("firewall-cmd --state").stdout().strip().equals("running"));
+      sh("systemctl enable --now " + UNIT);
+      waitFor("the first sync", () -> nftSet("allow_v4").contains("198.51.100.50")
+          && ipset("feishu-ipsync-v4").contains("198.51.100.50"));
+      for (String reload : List.of("firewall-cmd --reload", "firewall-cmd --complete-reload",
+          "systemctl restart firewalld")) {
+        sh(reload);
+        waitFor("firewalld to run after " + reload, () -> exec("firewall-cmd --state").stdout().strip()
+            .equals("running"));
+        sleep(Duration.ofSeconds(3));
+        waitFor("the allowlist after " + reload, () -> nftSet("allow_v4").equals(Set.of("198.51.100.50"))
+            && nftSet("allow_v6").equals(Set.of("2001:db8::50"))
+            && ipset("feishu-ipsync-v4").equals(Set.of("198.51.100.50"))
+            && sh("iptables-nft-save -t filter").contains("-A INPUT -j FEISHU-IPSYNC")
+            && sh("ip6tables-nft-save -t filter").contains("-A INPUT -j FEISHU-IPSYNC"));
+      }
+      String journal = journal(null);
+      assertTrue(journal.contains("enforcing 2 local writer(s)"), journal);
+      System.out.println("SystemdBootIT firewalld: repairs after its reloads: " + journal.lines()
+          .filter(l -> l.contains(": repaired,")).toList());
+    } finally {
+      exec("systemctl stop firewalld; systemctl mask firewalld; nft delete table inet firewalld");
     }
   }
 

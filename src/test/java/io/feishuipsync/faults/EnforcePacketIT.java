@@ -143,6 +143,16 @@ class EnforcePacketIT {
     return ms;
   }
 
+  /** The daemon with {@code writer} on port 443, the listed hosts on Feishu's list, after its first sync. */
+  static void runSynced(String writer) {
+    config("type: " + writer + "\n    ports: [443]", "");
+    feishuServes(PacketProbe.LISTED_V4, PacketProbe.LISTED_V6);
+    startDaemon();
+    untilSynced();
+    assertTrue(!strangerIn(), "the first sync shuts the stranger out");
+    assertListedIn();
+  }
+
   static void untilSynced() {
     bed.sh("for i in $(seq 300); do grep -q 'sync success' /var/log/feishu-ipsync.log && exit 0; sleep 0.1; done;"
         + " cat /var/log/feishu-ipsync.log >&2; exit 1");
@@ -162,20 +172,15 @@ class EnforcePacketIT {
 
   @Test
   void nftablesIsPutBackAfterEveryKindOfTamperingAndTheListedHostIsNeverRefused() {
-    config("type: nftables\n    ports: [443]", "");
-    feishuServes(PacketProbe.LISTED_V4, PacketProbe.LISTED_V6);
-    startDaemon();
-    untilSynced();
-    assertTrue(!strangerIn(), "the first sync shuts the stranger out");
-    assertListedIn();
+    runSynced("nftables");
 
     startListedProbe();
     String[][] tampering = {
         {"nft flush ruleset", "nft flush ruleset"},
         {"a reload of the host's own firewall (Debian's /etc/nftables.conf)", "nft -f /etc/nftables.conf"},
         {"deleting our table", "nft delete table inet feishu_ipsync"},
-        {"adding the stranger to our set", "nft add element inet feishu_ipsync allow_v4 { 203.0.113.66 };"
-            + " nft add element inet feishu_ipsync allow_v6 { 2001:db8:200::66 }"},
+        {"adding the stranger to our sets (one transaction)", "printf 'add element inet feishu_ipsync allow_v4"
+            + " { 203.0.113.66 }\\nadd element inet feishu_ipsync allow_v6 { 2001:db8:200::66 }\\n' | nft -f -"},
         {"deleting our chain's drop rules", "for h in $(nft -a list chain inet feishu_ipsync filter | sed -n"
             + " 's/.*drop.*# handle \\([0-9]*\\)/\\1/p'); do nft delete rule inet feishu_ipsync filter handle $h; done"},
         {"an accept rule put into our chain", "nft insert rule inet feishu_ipsync filter tcp dport 443 accept"},
@@ -235,14 +240,8 @@ class EnforcePacketIT {
 
   @Test
   void iptablesIsPutBackAfterAFlushAMissingJumpAnEmptiedSetAndARestoreWithoutNoflush() {
-    config("type: iptables\n    ports: [443]", "");
-    feishuServes(PacketProbe.LISTED_V4, PacketProbe.LISTED_V6);
-    startDaemon();
-    untilSynced();
-    assertTrue(!strangerIn(), "the first sync shuts the stranger out");
-    assertListedIn();
+    runSynced("iptables");
 
-    bed.sh("iptables-save > /opt/rules.v4; ip6tables-save > /opt/rules.v6");
     startListedProbe();
     String[][] tampering = {
         {"iptables -F of our chain", "iptables -w -F FEISHU-IPSYNC; ip6tables -w -F FEISHU-IPSYNC"},

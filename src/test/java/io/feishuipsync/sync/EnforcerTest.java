@@ -65,6 +65,15 @@ class EnforcerTest {
         new StateStore(dir), writers, GuardSettings.DEFAULTS, clock, e);
   }
 
+  /** An enforcer of {@code w} after a successful sync of {@link #LIST}. */
+  Enforcer synced(Writer w) {
+    Enforcer e = enforcer(List.of(w), true);
+    feishu.list = LIST;
+    SyncResult r = syncer(List.of(w), e, ips()).runOnce(NORMAL);
+    assertEquals(SyncResult.Outcome.SUCCESS, r.outcome(), r.message());
+    return e;
+  }
+
   SortedSet<IpRange> nftHolds(FakeFirewall f) {
     TreeSet<IpRange> all = new TreeSet<>(f.nftSet("feishu_ipsync", "allow_v4"));
     all.addAll(f.nftSet("feishu_ipsync", "allow_v6"));
@@ -78,9 +87,7 @@ class EnforcerTest {
   @Test
   void aFlushADeletedTableAMissingAndAForeignElementAreEachRepairedByOneCheck() throws Exception {
     Writer w = nft();
-    Enforcer e = enforcer(List.of(w), true);
-    feishu.list = LIST;
-    assertEquals(SyncResult.Outcome.SUCCESS, syncer(List.of(w), e, ips()).runOnce(NORMAL).outcome());
+    Enforcer e = synced(w);
     assertEquals(List.of(), e.check(), "nothing to repair right after a sync");
 
     run("nft", "flush", "ruleset");
@@ -114,9 +121,7 @@ class EnforcerTest {
   @Test
   void aWriterThatFailedInTheSyncIsHeldToWhatItHeldBefore() throws Exception {
     Writer w = nft();
-    Enforcer e = enforcer(List.of(w), true);
-    feishu.list = LIST;
-    syncer(List.of(w), e, ips()).runOnce(NORMAL);
+    Enforcer e = synced(w);
     feishu.list = ips("198.51.100.10");
     fw.failNext("nft", 1, "Error: Could not process rule: No buffer space available");
     SyncResult failed = syncer(List.of(w), e, ips()).runOnce(new Syncer.Options(false, true));
@@ -129,9 +134,7 @@ class EnforcerTest {
   @Test
   void aJumpMovedBelowAnAcceptAndAFlushedChainAreRepaired() throws Exception {
     Writer w = ipt();
-    Enforcer e = enforcer(List.of(w), true);
-    feishu.list = LIST;
-    assertEquals(SyncResult.Outcome.SUCCESS, syncer(List.of(w), e, ips()).runOnce(NORMAL).outcome());
+    Enforcer e = synced(w);
     String jump = "-A INPUT -j FEISHU-IPSYNC";
 
     run("iptables", "-w", "-I", "INPUT", "1", "-p", "tcp", "--dport", "443", "-j", "ACCEPT");
@@ -156,9 +159,7 @@ class EnforcerTest {
   @Test
   void aFailedRepairIsReportedAndTheNextCheckRepairs() throws Exception {
     Writer w = nft();
-    Enforcer e = enforcer(List.of(w), true);
-    feishu.list = LIST;
-    syncer(List.of(w), e, ips()).runOnce(NORMAL);
+    Enforcer e = synced(w);
     run("nft", "flush", "ruleset");
     fw.failNext("nft", 1, "Error: Could not process rule: No buffer space available");
     List<Enforcer.Repair> failed = e.check();
