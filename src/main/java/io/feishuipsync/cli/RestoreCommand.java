@@ -32,15 +32,7 @@ final class RestoreCommand implements Callable<Integer> {
   @ParentCommand
   RootCommand root;
 
-  private final CommandRunner runner;
-
-  RestoreCommand() {
-    this(new ProcessCommandRunner());
-  }
-
-  RestoreCommand(CommandRunner runner) {
-    this.runner = runner;
-  }
+  private final CommandRunner runner = new ProcessCommandRunner();
 
   @Override
   public Integer call() {

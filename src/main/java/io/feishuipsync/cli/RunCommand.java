@@ -1,12 +1,13 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
+import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.SyncResult;
-import io.feishuipsync.daemon.ClusterNode;
-import io.feishuipsync.daemon.Daemon;
 import io.feishuipsync.core.Watch;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.daemon.ChangeWatch;
+import io.feishuipsync.daemon.ClusterNode;
+import io.feishuipsync.daemon.Daemon;
 import io.feishuipsync.daemon.EnforceLoop;
 import io.feishuipsync.daemon.Signals;
 import io.feishuipsync.metrics.MetricsServer;
@@ -86,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
       return null;
     }
     LoggerFactory.getLogger(RunCommand.class).info("enforcing {} local writer(s) every {}", local,
-        io.feishuipsync.core.Durations.format(w.config.enforce().interval()));
+        Durations.format(w.config.enforce().interval()));
     return EnforceLoop.start(w::enforce, w.config.enforce().interval());
   }
 

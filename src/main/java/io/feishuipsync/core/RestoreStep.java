@@ -1,5 +1,7 @@
 package io.feishuipsync.core;
 
+import java.util.List;
+
 /**
  * One input for a kernel tool that puts a writer's rules back after a reboot, without the daemon: the boot-time
  * restore feeds {@code input} to {@code tool} on standard input.
@@ -17,11 +19,11 @@ public record RestoreStep(Tool tool, String input) {
     IP6TABLES("ip6tables", "ip6tables-restore", "-w", "--noflush");
 
     private final String suffix;
-    private final java.util.List<String> argv;
+    private final List<String> argv;
 
     Tool(String suffix, String... argv) {
       this.suffix = suffix;
-      this.argv = java.util.List.of(argv);
+      this.argv = List.of(argv);
     }
 
     /** The file name ending that tells the restore which tool reads the file. */
@@ -30,7 +32,7 @@ public record RestoreStep(Tool tool, String input) {
     }
 
     /** The command that reads the input on stdin. */
-    public java.util.List<String> argv() {
+    public List<String> argv() {
       return argv;
     }
   }

@@ -126,8 +126,7 @@ public final class Enforcer {
 
   /**
    * Writes the boot-time copy of what every local writer holds now; called with the lock held after the writers
-   * were applied. Nothing to do without a restore store or with nothing applied yet. Returns null, or what failed
-   * (logged).
+   * were applied. Nothing to do without a restore store or with nothing applied yet. Returns null, or what failed.
    */
   String saveRestore() {
     if (restore == null || applied.isEmpty()) {
@@ -144,10 +143,8 @@ public final class Enforcer {
       restore.save(steps);
       return null;
     } catch (IOException e) {
-      String why = "the boot-time copy of the rules in " + restore.dir() + " could not be saved: "
-          + FileErrors.describe(e);
-      log.error("{}", why);
-      return why;
+      // The run's outcome says it (one line, as for the snapshot).
+      return "the boot-time copy of the rules in " + restore.dir() + " could not be saved: " + FileErrors.describe(e);
     }
   }
 

@@ -9,7 +9,6 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.SourceReport;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Writer;
-import io.feishuipsync.core.WriterException;
 import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.state.FileErrors;
 import io.feishuipsync.state.StateLock;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -237,8 +235,7 @@ public final class Syncer {
       }
       results.addAll(FirstList.close(writers, holdings, enforcer, feeds.alsoAllow(), options.dryRun()));
       String restoreFailed = options.dryRun() ? null : enforcer.saveRestore();
-      String message = why + "; no list has been applied yet: " + FirstList.closed(options.dryRun(),
-          !feeds.alsoAllow().isEmpty() || writers.stream().anyMatch(OwnEntries.class::isInstance));
+      String message = why + "; no list has been applied yet: " + FirstList.closed(options.dryRun(), ownEntries());
       if (results.stream().anyMatch(r -> r.outcome() == WriterResult.Outcome.FAILED)) {
         return finish(SyncResult.Outcome.WRITER_FAILED, message + "; but a writer failed: " + failures(), false);
       }

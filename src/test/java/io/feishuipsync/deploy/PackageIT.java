@@ -56,6 +56,8 @@ class PackageIT {
     assertEquals("-rw-r----- root feishu-ipsync", bed.sh("stat -c '%A %U %G' /etc/feishu-ipsync/config.yaml").strip());
     assertTrue(bed.sh("dpkg-query -W -f='${Conffiles}' feishu-ipsync").contains("/etc/feishu-ipsync/config.yaml"));
     assertTrue(bed.sh("test -f /lib/systemd/system/feishu-ipsync.service && echo ok").contains("ok"));
+    assertTrue(bed.sh("test -f /lib/systemd/system/feishu-ipsync-restore.service && echo ok").contains("ok"));
+    assertEquals("-rwxr-xr-x root", bed.sh("stat -c '%A %U' /usr/lib/feishu-ipsync/feishu-ipsync-restore").strip());
     assertTrue(bed.sh("feishu-ipsync --version").startsWith("feishu-ipsync "));
   }
 
@@ -90,6 +92,7 @@ class PackageIT {
         + " feishu-ipsync --config /etc/feishu-ipsync/config.yaml sync");
     assertEquals(0, manual.exitCode(), manual.stdout() + manual.stderr());
     assertEquals("feishu-ipsync -rw------- history.jsonl\nfeishu-ipsync -rw------- lock\n"
+        + "feishu-ipsync -rw------- restore-00.nft\n"
         + "feishu-ipsync -rw------- snapshot.json\nfeishu-ipsync -rw------- status.json",
         bed.sh("cd /var/lib/feishu-ipsync && stat -c '%U %A %n' * | sort").strip());
 
@@ -133,7 +136,8 @@ class PackageIT {
       Path jar = Path.of(System.getProperty("feishuipsync.jar", "target/feishu-ipsync.jar"));
       other.container().copyFileToContainer(MountableFile.forHostPath(jar), "/src/target/feishu-ipsync.jar");
       for (String f : new String[] {"deploy/install.sh", "deploy/debian/feishu-ipsync", "systemd/feishu-ipsync.service",
-          "README.md", "config/feishu-ipsync.yaml"}) {
+          "systemd/feishu-ipsync-restore.service", "deploy/debian/feishu-ipsync-restore", "README.md",
+          "config/feishu-ipsync.yaml"}) {
         other.container().copyFileToContainer(MountableFile.forHostPath(Path.of(f)), "/src/" + f);
       }
       other.sh("bash /src/deploy/install.sh && echo 'state_dir: /x' >> /etc/feishu-ipsync/config.yaml"
@@ -141,6 +145,8 @@ class PackageIT {
       assertTrue(other.sh("tail -1 /etc/feishu-ipsync/config.yaml").contains("state_dir: /x"), "config kept");
       assertEquals("drwx------ feishu-ipsync", other.sh("stat -c '%A %U' /var/lib/feishu-ipsync").strip());
       assertTrue(other.sh("feishu-ipsync --version").startsWith("feishu-ipsync "));
+      assertTrue(other.sh("/usr/lib/feishu-ipsync/feishu-ipsync-restore /var/lib/feishu-ipsync")
+          .contains("nothing to restore"));
     } finally {
       other.close();
     }
