@@ -164,9 +164,9 @@ CASES = [
       "ListMergeTest#aFailedSourceKeepsItsLastGoodListAndItsAge",
       "StaleSourceNotifyTest#aSourceOlderThanMaxAgeIsReportedOncePerInterval"]),
     ("Feishu unreachable with own entries (also_allow) configured: they are applied with the last good list "
-     "(exit 3); a first run with no list applies nothing, not even them; an empty Feishu list is refused whatever "
-     "the own entries",
-     ["CliSourcesTest#ownEntriesAreAppliedWhenTheFetchFailsAndAFirstFailedRunAppliesNothing",
+     "(exit 3); a first run with no list holds only them (enforce.before_first_list: closed); an empty Feishu list "
+     "is refused whatever the own entries",
+     ["CliSourcesTest#ownEntriesAreAppliedWhenTheFetchFailsAndAFirstFailedRunHoldsOnlyThem",
       "SyncerOwnEntriesTest#whenTheFetchFailsOwnEntriesAreStillAppliedWithTheLastGoodList",
       "SyncerOwnEntriesTest#aFirstRunWhoseFetchFailsAppliesNothingNotEvenOwnEntries",
       "ListMergeTest#ownEntriesJoinTheListButAnEmptyFetchedListIsStillRefused"]),

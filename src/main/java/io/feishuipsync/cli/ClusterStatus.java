@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.config.ClusterSettings;
 import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.daemon.ClusterView;
 import io.feishuipsync.state.ClusterNote;
 import io.feishuipsync.state.Status;
@@ -41,7 +42,7 @@ final class ClusterStatus {
     out.println("cluster: node " + settings.nodeId() + ", database " + settings.jdbcUrl() + " as "
         + settings.username());
     ClusterNote.load(dir).ifPresent(n -> out.println("  cluster job on this node: " + (n.running() ? "can run"
-        : "NOT RUNNING") + " since " + n.since() + ": " + n.reason()));
+        : "NOT RUNNING") + " since " + n.since() + ": " + Sanitize.text(n.reason())));
     ClusterView view;
     try {
       view = ClusterView.read(settings);
@@ -51,9 +52,10 @@ final class ClusterStatus {
     }
     out.println("  schema version: " + (view.schemaVersion() == 0 ? "none yet" : view.schemaVersion()));
     out.println("  nodes:");
-    view.nodes().forEach(n -> out.printf(Locale.ROOT, "    %-30s last check-in %s (every %d ms)%n", n.id(),
+    // Node ids and the last run's node come from the database: escaped like network text.
+    view.nodes().forEach(n -> out.printf(Locale.ROOT, "    %-30s last check-in %s (every %d ms)%n", Sanitize.text(n.id()),
         n.lastCheckin(), n.checkinIntervalMs()));
-    out.println("  last cluster run: " + (view.lastRunNode() == null ? "none recorded" : "by " + view.lastRunNode()
+    out.println("  last cluster run: " + (view.lastRunNode() == null ? "none recorded" : "by " + Sanitize.text(view.lastRunNode())
         + " at " + view.lastRunTime() + view.lastRun().map(ClusterStatus::attempt).orElse("")));
     view.lastRun().ifPresent(s -> s.writers().forEach((name, w) -> out.printf(Locale.ROOT,
         "    %-40s %-10s %d entries at %s%s%n", name, StatusCommand.text(w.outcome()), w.entries(),
@@ -79,17 +81,17 @@ final class ClusterStatus {
       ObjectNode here = n.putObject("this_node");
       here.put("running", note.running());
       here.put("since", note.since().toString());
-      here.put("reason", note.reason());
+      here.put("reason", Sanitize.text(note.reason()));
     });
     try {
       ClusterView view = ClusterView.read(settings);
       n.put("schema_version", view.schemaVersion());
       ArrayNode nodes = n.putArray("nodes");
-      view.nodes().forEach(x -> nodes.addObject().put("id", x.id()).put("last_checkin", x.lastCheckin().toString())
+      view.nodes().forEach(x -> nodes.addObject().put("id", Sanitize.text(x.id())).put("last_checkin", x.lastCheckin().toString())
           .put("checkin_interval_ms", x.checkinIntervalMs()));
       if (view.lastRunNode() != null) {
         ObjectNode last = n.putObject("last_run");
-        last.put("node", view.lastRunNode());
+        last.put("node", Sanitize.text(view.lastRunNode()));
         last.put("time", view.lastRunTime().toString());
         view.lastRun().ifPresent(s -> last.set("status", StatusFile.toJson(s)));
       }

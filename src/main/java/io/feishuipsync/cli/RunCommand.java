@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
           cluster.start();
         }
         // The last applied list holds from the first instant, before Feishu has answered (or when it never does).
-        w.enforcer.seed(w.store.loadSnapshot().entries());
+        w.enforcer.seed(w.syncer.lastApplied());
         try (EnforceLoop enforcing = enforce(w); ChangeWatch watching = watch(w, enforcing)) {
           daemon.start();
           daemon.awaitAndStop();

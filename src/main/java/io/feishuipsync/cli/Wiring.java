@@ -3,6 +3,7 @@ package io.feishuipsync.cli;
 import io.feishuipsync.config.Config;
 import io.feishuipsync.config.WriterSpec;
 import io.feishuipsync.core.AddressSource;
+import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Writer;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +60,8 @@ final class Wiring implements AutoCloseable {
     this.clients = clients(config, clock);
     this.store = new StateStore(config.stateDir());
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
-        () -> store.loadSnapshot().entries(), serving,
+        // What the feed serves at start is checked as a run would check it.
+        this::lastApplied, serving,
         SecretFiles.credentialsDirectory(System.getenv("CREDENTIALS_DIRECTORY")));
     boolean cluster = config.cluster() != null;
     // In cluster mode this node's sync gets the host writers; the cluster writers run in the cluster job.
@@ -142,6 +145,10 @@ final class Wiring implements AutoCloseable {
     }
   }
 
+  private SortedSet<IpRange> lastApplied() {
+    return syncer.lastApplied();
+  }
+
   /** One Feishu client per configured app. */
   private static List<FeishuClient> clients(Config config, Clock clock) {
     return config.lists().apps().stream().map(a -> new FeishuClient(a.settings(), Sleeper.SYSTEM, clock)).toList();
@@ -158,7 +165,7 @@ final class Wiring implements AutoCloseable {
       sources.add(new Feeds.Named(config.lists().apps().get(i).label(),
           notBefore == null ? source : new NotBackwards(source, notBefore)));
     }
-    return new Feeds(sources, config.lists().alsoAllow(), config.lists().removal());
+    return new Feeds(sources, config.lists().alsoAllow(), config.lists().removal(), config.validation());
   }
 
   @Override

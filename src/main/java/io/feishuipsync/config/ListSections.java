@@ -8,11 +8,13 @@ import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.RemovalSettings;
+import io.feishuipsync.core.SpecialRanges;
 import io.feishuipsync.feishu.FeishuSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -111,6 +113,13 @@ final class ListSections {
       if (why.isPresent()) {
         throw new ConfigException(at, "'" + text + "' is broader than /" + (r.family() == IpRange.Family.IPV4
             ? OWN.minPrefixV4() : OWN.minPrefixV6()) + ", the broadest own entry accepted");
+      }
+      Optional<Map.Entry<Integer, SpecialRanges.Range>> v4 = SpecialRanges.embeddedIpv4(r);
+      if (v4.isPresent() && v4.get().getKey() < OWN.minPrefixV4()) {
+        // Through a mapping or a NAT64 gateway it is IPv4 space, held to the IPv4 limit.
+        throw new ConfigException(at, "'" + text + "' lets in an IPv4 /" + v4.get().getKey() + " through "
+            + v4.get().getValue() + "; through such a range an own entry may admit at most a /" + OWN.minPrefixV4()
+            + " of IPv4");
       }
       out.add(r);
     }

@@ -1,6 +1,7 @@
 package io.feishuipsync.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,6 +61,40 @@ public final class SpecialRanges {
       range("ff00::/8", "multicast, RFC 4291"));
 
   private static final IpRange GLOBAL_UNICAST_V6 = IpRange.parse("2000::/3");
+
+  /**
+   * IPv6 ranges whose addresses carry an IPv4 address, and the bit at which it starts: a host or gateway that maps or
+   * translates them lets the IPv4 space behind them in.
+   */
+  private static final List<Embedding> EMBEDDING = List.of(
+      new Embedding(range("::ffff:0:0/96", "IPv4-mapped, RFC 4291"), 96),
+      new Embedding(range("::/96", "IPv4-compatible, deprecated by RFC 4291"), 96),
+      new Embedding(range("64:ff9b::/96", "IPv4/IPv6 translation, RFC 6052"), 96),
+      new Embedding(range("64:ff9b:1::/48", "local-use IPv4/IPv6 translation, RFC 8215"), 48),
+      new Embedding(range("2002::/16", "6to4, RFC 3056"), 16));
+
+  private record Embedding(Range range, int ipv4At) {}
+
+  /**
+   * What IPv4 space {@code r} lets in through an IPv6 range that embeds IPv4 addresses: e.g. {@code ::ffff:0:0/96}
+   * is the whole of IPv4 (a /0), {@code 64:ff9b::a00:0/104} a /8. Empty when {@code r} meets no such range.
+   *
+   * @return the IPv4 prefix length it amounts to, and the range it goes through
+   */
+  public static Optional<Map.Entry<Integer, Range>> embeddedIpv4(IpRange r) {
+    if (r.family() != IpRange.Family.IPV6) {
+      return Optional.empty();
+    }
+    for (Embedding e : EMBEDDING) {
+      if (r.contains(e.range().range())) {
+        return Optional.of(Map.entry(0, e.range()));
+      }
+      if (e.range().range().contains(r)) {
+        return Optional.of(Map.entry(Math.max(0, Math.min(32, r.prefixLength() - e.ipv4At())), e.range()));
+      }
+    }
+    return Optional.empty();
+  }
 
   private SpecialRanges() {}
 

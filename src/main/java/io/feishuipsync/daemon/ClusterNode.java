@@ -235,6 +235,9 @@ public final class ClusterNode implements AutoCloseable {
     p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(checkin));
     p.setProperty("org.quartz.jobStore.dbRetryInterval", Long.toString(checkin));
     p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+    // Job data is stored and read as text properties, never through Java deserialization: a row anyone with the
+    // role can write must not be able to make every node build an object graph of its choosing.
+    p.setProperty("org.quartz.jobStore.useProperties", "true");
     // Without it, a trigger another node replaced is seen only after Quartz's default idle wait of 30s.
     p.setProperty("org.quartz.scheduler.idleWaitTime", Long.toString(Math.max(1000, Math.min(checkin, 30000))));
     return p;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.WriterResult;
 import java.io.IOException;
@@ -69,6 +70,9 @@ public final class StatusFile {
     return root;
   }
 
+  /** Longer than any message a run writes: several writers' errors, each already cut to a few hundred characters. */
+  private static final int STORED_MAX = 4096;
+
   static byte[] bytes(Status status) throws JsonProcessingException {
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(status));
   }
@@ -86,22 +90,30 @@ public final class StatusFile {
     }
     JsonNode a = root.path("last_attempt");
     Status.Attempt attempt = !a.isObject() ? null : new Status.Attempt(time(a), outcome(a, SyncResult.Outcome.class),
-        a.path("exit_code").asInt(0), a.path("message").asText(), a.path("duration_ms").asLong(0),
+        a.path("exit_code").asInt(0), stored(a.path("message").asText()), a.path("duration_ms").asLong(0),
         a.path("requests").asInt(0));
     JsonNode s = root.path("last_success");
     Status.Success success = !s.isObject() ? null : new Status.Success(time(s), s.path("total").asInt(0),
         s.path("added").asInt(0), s.path("removed").asInt(0));
     Map<String, Status.WriterStatus> writers = new LinkedHashMap<>();
-    root.path("writers").fields().forEachRemaining(e -> writers.put(e.getKey(), writer(e.getValue())));
+    root.path("writers").fields().forEachRemaining(e -> writers.put(Sanitize.text(e.getKey()), writer(e.getValue())));
     return Optional.of(new Status(attempt, success, root.path("consecutive_failures").asInt(0), writers));
   }
 
   private static Status.WriterStatus writer(JsonNode w) {
     List<String> drift = new ArrayList<>();
-    w.path("drift").forEach(d -> drift.add(d.asText()));
+    w.path("drift").forEach(d -> drift.add(stored(d.asText())));
     return new Status.WriterStatus(time(w), outcome(w, WriterResult.Outcome.class), w.path("entries").asInt(0),
         w.path("added").asInt(0), w.path("removed").asInt(0), drift,
-        w.hasNonNull("error") ? w.get("error").asText() : null);
+        w.hasNonNull("error") ? stored(w.get("error").asText()) : null);
+  }
+
+  /**
+   * Text read back from a store (this file, or the cluster database, where another node or anyone with the role
+   * may have written it): escaped and cut like network text before anything shows it.
+   */
+  private static String stored(String text) {
+    return Sanitize.text(text, STORED_MAX);
   }
 
   private static Instant time(JsonNode n) {

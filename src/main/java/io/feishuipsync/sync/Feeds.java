@@ -2,6 +2,7 @@ package io.feishuipsync.sync;
 
 import io.feishuipsync.core.AddressSets;
 import io.feishuipsync.core.AddressSource;
+import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.RemovalSettings;
 import io.feishuipsync.core.SourceException;
@@ -16,9 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What feeds the list: the sources (Feishu, Lark, ...) by label in config order, the operator's own entries for
- * every writer, and when a missing address really goes.
+ * every writer, when a missing address really goes, and the policy the sources' entries are held to ({@code
+ * validation}), which what a run reads back of them from its store passes again (null: not checked, for tests of
+ * other things).
  */
-public record Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSettings removal) {
+public record Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSettings removal, EntryPolicy policy) {
 
   private static final Logger log = LoggerFactory.getLogger(Syncer.class);
 
@@ -34,6 +37,11 @@ public record Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSe
     }
     sources = List.copyOf(sources);
     alsoAllow = Collections.unmodifiableSortedSet(new TreeSet<>(alsoAllow));
+  }
+
+  /** Feeds whose lists read back from the store are not checked again. */
+  public Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSettings removal) {
+    this(sources, alsoAllow, removal, null);
   }
 
   /** One source, no own entries, removals at once: the behaviour before any of these existed. */

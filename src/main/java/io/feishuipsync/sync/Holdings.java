@@ -107,4 +107,11 @@ final class Holdings {
   static WriterResult skipped(Writer w, Holding h) {
     return new WriterResult(w.name(), WriterResult.Outcome.SKIPPED, h.entries().size(), 0, 0, h.drift(), null);
   }
+
+  /** What a dry run's summary says about the writers that cannot run: a real sync would apply nothing. */
+  static String toFix(List<String> cannotRun) {
+    return (cannotRun.size() == 1 ? "a writer cannot run here" : cannotRun.size() + " writers cannot run here")
+        + ", and a real sync applies nothing until " + (cannotRun.size() == 1 ? "it is" : "they are") + " fixed: "
+        + String.join("; ", cannotRun);
+  }
 }

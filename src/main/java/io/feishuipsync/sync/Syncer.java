@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -109,6 +110,14 @@ public final class Syncer {
     return result;
   }
 
+  /**
+   * What the last run applied, as a run takes it from the store: rebuilt from the parts a run checks, and empty when
+   * there is none or when it fails those checks (logged), for the daemon's enforcement to start from.
+   */
+  public SortedSet<IpRange> lastApplied() {
+    return ReadBack.lastApplied(store, feeds, writers, clock.instant());
+  }
+
   /** The state of one run. */
   private final class Run {
     private final Options options;
@@ -146,6 +155,12 @@ public final class Syncer {
       } else if (loaded.problem() != null) {
         log.warn("snapshot: {}", loaded.problem());
       }
+      Optional<String> distrusted = loaded.snapshot()
+          .flatMap(s -> ReadBack.problem(s, feeds, writers, clock.instant(), store.where()));
+      if (distrusted.isPresent()) {
+        markSkipped();
+        return finish(SyncResult.Outcome.REFUSED, "refused, nothing applied: " + distrusted.get(), false);
+      }
 
       Holdings.Read read = Holdings.read(writers, options.dryRun(), results);
       if (read.stop() != null) {
@@ -176,7 +191,7 @@ public final class Syncer {
         skipRead(holdings);
         String refused = "refused, nothing applied: " + merge.refusal();
         return cannotRun.isEmpty() ? finish(SyncResult.Outcome.REFUSED, refused, false)
-            : finish(SyncResult.Outcome.WRITER_FAILED, "dry run: " + refused + "; " + toFix(cannotRun), false);
+            : finish(SyncResult.Outcome.WRITER_FAILED, "dry run: " + refused + "; " + Holdings.toFix(cannotRun), false);
       }
 
       boolean allOk = true;
@@ -194,7 +209,7 @@ public final class Syncer {
       if (options.dryRun()) {
         String summary = "dry run: " + total + " entries, " + change + ", nothing applied";
         return cannotRun.isEmpty() ? finish(SyncResult.Outcome.SUCCESS, summary, false)
-            : finish(SyncResult.Outcome.WRITER_FAILED, summary + "; " + toFix(cannotRun), false);
+            : finish(SyncResult.Outcome.WRITER_FAILED, summary + "; " + Holdings.toFix(cannotRun), false);
       }
       if (!allOk) {
         return finish(SyncResult.Outcome.WRITER_FAILED, "writer failed: " + failures()
@@ -254,13 +269,9 @@ public final class Syncer {
       return !feeds.alsoAllow().isEmpty() || writers.stream().anyMatch(OwnEntries.class::isInstance);
     }
 
-    private boolean hasResult(Writer w) {
-      return results.stream().anyMatch(r -> r.writer().equals(w.name()));
-    }
-
     private void markSkipped() {
       for (Writer w : writers) {
-        if (!hasResult(w)) {
+        if (results.stream().noneMatch(r -> r.writer().equals(w.name()))) {
           results.add(new WriterResult(w.name(), WriterResult.Outcome.SKIPPED, 0, 0, 0, List.of(), null));
         }
       }
@@ -284,12 +295,5 @@ public final class Syncer {
       log.info("sync {}: {}", outcome.name().toLowerCase(java.util.Locale.ROOT), message);
       return r;
     }
-  }
-
-  /** What a dry run's summary says about the writers that cannot run: a real sync would apply nothing. */
-  private static String toFix(List<String> cannotRun) {
-    return (cannotRun.size() == 1 ? "a writer cannot run here" : cannotRun.size() + " writers cannot run here")
-        + ", and a real sync applies nothing until " + (cannotRun.size() == 1 ? "it is" : "they are") + " fixed: "
-        + String.join("; ", cannotRun);
   }
 }

@@ -130,6 +130,30 @@ class CliSourcesTest {
   }
 
   @Test
+  void pendingRemovalsPlantedInTheSnapshotFileAreRefusedAndNothingChanges() throws IOException {
+    // The reproduction of the trust review: the whole IPv4 space as two pending removals dated 2099.
+    config = write(oneApp(), "removal:\n  confirmations: 2\n  grace: 1h\n");
+    feishu.entries(List.of("203.0.113.10", "203.0.113.20"));
+    assertEquals(0, cli("sync").exit());
+    String before = allowed();
+    Path snapshot = dir.resolve("state").resolve("snapshot.json");
+    com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(snapshot));
+    com.fasterxml.jackson.databind.node.ArrayNode pending = root.putArray("pending");
+    for (String a : List.of("0.0.0.0/1", "128.0.0.0/1")) {
+      pending.addObject().put("address", a).put("missing_since", "2099-01-01T00:00:00Z").put("misses", 1)
+          .put("source", "feishu");
+    }
+    Files.writeString(snapshot, root.toString());
+
+    CliRunner.Result r = cli("sync");
+    assertEquals(4, r.exit(), r.toString());
+    assertTrue(r.err().contains("refused, nothing applied: the snapshot in " + dir.resolve("state")
+        + " holds the pending removal 0.0.0.0/1 missing since 2099-01-01T00:00:00Z, in the future"), r.err());
+    assertEquals(before, allowed(), "the file writer holds what it held");
+  }
+
+  @Test
   void aRemovedAddressWaitsForItsConfirmationsAndPruneRemovesItAtOnce() throws IOException {
     config = write(oneApp(), "removal:\n  confirmations: 3\n  grace: 1h\n");
     feishu.entries(List.of("198.51.100.1", "198.51.100.2"));

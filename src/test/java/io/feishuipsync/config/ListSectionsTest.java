@@ -77,6 +77,20 @@ class ListSectionsTest {
   }
 
   @Test
+  void ownEntriesThatLetTheWholeIpv4SpaceInThroughMappingOrTranslationAreRefused() {
+    for (String whole : new String[] {"::ffff:0:0/96", "::ffff:0.0.0.0/96", "64:ff9b::/96", "64:ff9b:1::/48",
+        "2002::/16", "::/16", "::ffff:0:0/100"}) {
+      String e = error(APP + "also_allow: [\"" + whole + "\"]\nwriters:\n  - type: dryrun\n");
+      assertTrue(e.startsWith("also_allow[0]: '" + whole + "' lets in an IPv4 /"), e);
+      assertTrue(e.contains("through such a range an own entry may admit at most a /8 of IPv4"), e);
+    }
+    // 10.0.0.0/8 through NAT64, and a mapped host: no broader than the IPv4 limit.
+    Config c = parse(APP + "also_allow: [\"64:ff9b::a00:0/104\", \"::ffff:10.1.2.3\", \"2001:db8::/32\"]\n"
+        + "writers:\n  - type: dryrun\n");
+    assertEquals(3, c.lists().alsoAllow().size());
+  }
+
+  @Test
   void removalGraceIsRead() {
     Config c = parse(APP + "removal:\n  confirmations: 3\n  grace: 2h\nwriters:\n  - type: dryrun\n");
     assertEquals(new RemovalSettings(3, Duration.ofHours(2)), c.lists().removal());

@@ -141,6 +141,29 @@ class ClusterNodeTest {
   }
 
   @Test
+  void ninetyBytesOfSerializedHashMapInTheQuartzTablesAreNeverDeserialized() throws Exception {
+    String url = db.newDatabase();
+    try (ClusterNode node = node(url, PostgresServer.PASSWORD)) {
+      node.start();
+      await("a first run", 20, () -> runs.get() >= 1);
+      // What anyone who may write the tables can put there: read by Java deserialization, it ends the JVM in
+      // OutOfMemoryError (this test's JVM included).
+      byte[] payload = io.feishuipsync.testbed.Payloads.hugeHashMap();
+      try (Connection c = PostgresServer.connect(url);
+          java.sql.PreparedStatement job = c.prepareStatement("UPDATE qrtz_job_details SET job_data = ?");
+          java.sql.PreparedStatement triggers = c.prepareStatement("UPDATE qrtz_triggers SET job_data = ?")) {
+        job.setBytes(1, payload);
+        triggers.setBytes(1, payload);
+        assertEquals(1, job.executeUpdate());
+        assertTrue(triggers.executeUpdate() >= 1);
+      }
+      int before = runs.get();
+      await("runs on with the payload in place", 20, () -> runs.get() >= before + 2);
+      assertTrue(node.running());
+    }
+  }
+
+  @Test
   void aRefusedLoginIsASetupErrorNamingUserAndUrlButNotThePassword() throws Exception {
     String url = db.newDatabase();
     try (ClusterNode node = node(url, "wrong-Password-123")) {

@@ -76,6 +76,20 @@ class StatusFileTest {
   }
 
   @Test
+  void textWrittenIntoTheStoreByAnyoneElseIsEscapedWhenReadBack() {
+    String forged = "{\"last_attempt\": {\"time\": \"2024-05-01T10:00:00Z\", \"outcome\": \"success\","
+        + " \"message\": \"ok\\n2024-05-01 ERROR forged line\\u001b[31m\\u202e\"},"
+        + " \"writers\": {\"w\\u001b]0;x\\u0007\": {\"outcome\": \"failed\", \"drift\": [\"d\\r\"],"
+        + " \"error\": \"e\\n\"}}}";
+    Status st = StatusFile.read(forged.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+    assertEquals("ok\\n2024-05-01 ERROR forged line\\u001b[31m\\u202e", st.lastAttempt().message());
+    String name = st.writers().keySet().iterator().next();
+    assertEquals("w\\u001b]0;x\\u0007", name);
+    assertEquals(List.of("d\\r"), st.writers().get(name).drift());
+    assertEquals("e\\n", st.writers().get(name).error());
+  }
+
+  @Test
   void whatIsWrittenIsReadBack() throws IOException {
     Status s = new Status(new Status.Attempt(T0, SyncResult.Outcome.ABANDONED, 1, "stopping \"now\"", 7, 0), null,
         4, Map.of("w", new Status.WriterStatus(T0, WriterResult.Outcome.WOULD_CHANGE, 0, 2, 0, List.of("x"), "é")));
