@@ -245,6 +245,28 @@ CASES = [
       "CliSourcesTest#ownEntriesAreAppliedWhenTheFetchFailsAndAFirstFailedRunHoldsOnlyThem",
       "ConfigLoaderTest#enforcementDefaultsToEvery30sClosedBeforeAFirstListAndIsChecked"]),
     ("Security review", None),
+    ("A snapshot someone edited (the file, or the same text in the cluster database): pending removals of "
+     "`0.0.0.0/1` and `128.0.0.0/1` dated 2099, a failed source's last good list with a private range, a snapshot "
+     "dated in the future: the run is refused (exit 4) naming the store and the entry, nothing applied, and the "
+     "daemon enforces nothing from it; an own entry taken out of the config is no reason to refuse",
+     ["CliSourcesTest#pendingRemovalsPlantedInTheSnapshotFileAreRefusedAndNothingChanges",
+      "ReadBackTest#pendingRemovalsOfTheWholeIpv4SpaceDatedInTheFutureAreRefused",
+      "ReadBackTest#aPendingRemovalThePolicyRefusesIsRefusedWhateverItsDate",
+      "ReadBackTest#aFailedSourcesLastGoodListIsHeldToThePolicy",
+      "ReadBackTest#aSnapshotDatedInTheFutureIsRefusedAndNothingIsEnforcedFromIt",
+      "ReadBackTest#aCleanSnapshotIsRebuiltFromItsPartsAndTheOwnEntriesConfiguredNow",
+      "ReadBackTest#anOwnEntryTakenOutOfTheConfigIsNoReasonToRefuse"]),
+    ("90 bytes of serialized HashMap (size 0x3fffffff) in the Quartz tables: job data is read as properties, never "
+     "deserialized, and the node runs on; a JVM-wide filter refuses every class (launcher and `java -jar`)",
+     ["ClusterNodeTest#ninetyBytesOfSerializedHashMapInTheQuartzTablesAreNeverDeserialized",
+      "SerialFilterTest#theHugeHashMapPayloadIsRefusedBeforeAnythingIsAllocated",
+      "SerialFilterTest#theLauncherSetsTheSameFilterAfterTheOperatorsFlags"]),
+    ("Text read back from a store (status file, cluster database: messages, writer names, errors, node ids) is "
+     "escaped like network text before `status` shows it",
+     ["StatusFileTest#textWrittenIntoTheStoreByAnyoneElseIsEscapedWhenReadBack"]),
+    ("Own entries that admit the whole IPv4 space through IPv4-mapped, NAT64 or 6to4 ranges are refused naming the "
+     "key; an IPv4 /8 or narrower through them is accepted",
+     ["ListSectionsTest#ownEntriesThatLetTheWholeIpv4SpaceInThroughMappingOrTranslationAreRefused"]),
     ("Own entries (also_allow, top level and per writer) of 0.0.0.0/0, ::/0 or broader than a /8 or an IPv6 /16 are "
      "refused naming the key; private ranges are accepted there and nowhere else",
      ["ListSectionsTest#ownEntriesMayBePrivateButNeverEverything"]),
