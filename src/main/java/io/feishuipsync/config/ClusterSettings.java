@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -79,6 +82,26 @@ public record ClusterSettings(String jdbcUrl, String username, Secret password, 
         return "";
       }
     }
+  }
+
+  /**
+   * Why the connection to the database is open to a network attacker, for a warning at start: a host other than
+   * loopback without {@code sslmode=verify-full} (or {@code verify-ca}), so the server is not authenticated and
+   * anyone on the path could answer in its place. Empty when it is verified or local.
+   */
+  public Optional<String> tlsWarning() {
+    String rest = jdbcUrl.substring(URL_PREFIX.length());
+    String hosts = rest.split("[/?]", 2)[0];
+    boolean local = Arrays.stream(hosts.split(",")).map(h -> h.replaceAll(":[0-9]+$", ""))
+        .allMatch(h -> h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]"));
+    Matcher m = Pattern.compile("[?&]sslmode=([a-z-]+)").matcher(jdbcUrl);
+    String mode = m.find() ? m.group(1) : "prefer";
+    if (local || mode.equals("verify-full") || mode.equals("verify-ca")) {
+      return Optional.empty();
+    }
+    return Optional.of("cluster.jdbc_url: " + hosts + " is reached with sslmode=" + mode + ", which does"
+        + " not verify the server; anyone on the path could play the cluster database and its rows reach the cloud"
+        + " writers; add ?sslmode=verify-full (the server's CA in ~/.postgresql/root.crt or sslrootcert=)");
   }
 
   @Override

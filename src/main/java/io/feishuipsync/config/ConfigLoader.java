@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Writer;
 import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.state.FileErrors;
 import io.feishuipsync.state.SecretFiles;
@@ -16,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -158,6 +161,7 @@ public final class ConfigLoader {
     }
     List<WriterSpec> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    Map<String, String> owners = new HashMap<>();
     CommandRunner refuse = (argv, stdin, timeout) -> {
       throw new IllegalStateException("validation runs no commands");
     };
@@ -183,9 +187,17 @@ public final class ConfigLoader {
           : ConfigText.map(own, RawConfig.OwnEntries.class, key + ".also_allow").entries();
       Object settings = ConfigText.map(settingsNode, type.settingsClass(), key);
       WriterSpec spec = new WriterSpec(i, type, settings, ListSections.ownEntries(key + ".also_allow", listed));
-      String name = spec.build(probe).name();
+      Writer built = spec.build(probe);
+      String name = built.name();
       if (!names.add(name)) {
         throw new ConfigException(key, "a second writer named '" + name + "'; each writer needs its own target");
+      }
+      for (String target : built.targets()) {
+        String other = owners.putIfAbsent(target, key);
+        if (other != null) {
+          throw new ConfigException(key, "writes " + target + ", as " + other + " does; the two would undo each"
+              + " other's changes on every run (give one another description, or another target)");
+        }
       }
       out.add(spec);
     }

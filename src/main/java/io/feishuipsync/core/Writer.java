@@ -1,6 +1,7 @@
 package io.feishuipsync.core;
 
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 
 /**
@@ -18,6 +19,14 @@ public interface Writer {
    */
   default SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
     return desired;
+  }
+
+  /**
+   * The shared objects whose rules this writer owns (a security group with its marker, a prefix list, a chain), one
+   * phrase each; two writers naming the same one would undo each other's changes, and the config refuses them.
+   */
+  default Set<String> targets() {
+    return Set.of();
   }
 
   /** Can this writer run here (binary present, permission held, target valid)? Changes nothing. */

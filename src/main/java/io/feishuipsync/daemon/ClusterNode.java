@@ -82,6 +82,7 @@ public final class ClusterNode implements AutoCloseable {
    * and keeps trying every check-in interval while the host writers go on.
    */
   public void start() {
+    settings.tlsWarning().ifPresent(w -> log.warn("{}", w));
     try {
       join();
     } catch (SQLException e) {

@@ -5,10 +5,12 @@ import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.RestoreStep;
+import io.feishuipsync.core.Watch;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -66,7 +68,12 @@ public final class OwnEntries implements Writer, AutoCloseable {
   }
 
   @Override
-  public io.feishuipsync.core.Watch watch() {
+  public Set<String> targets() {
+    return writer.targets();
+  }
+
+  @Override
+  public Watch watch() {
     return writer.watch();
   }
 

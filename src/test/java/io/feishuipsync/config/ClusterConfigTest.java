@@ -35,6 +35,21 @@ class ClusterConfigTest {
   }
 
   @Test
+  void aRemoteDatabaseWithoutServerVerificationIsWarnedAbout() {
+    String rest = "\n  username: ipsync\n  password: pw-Very-Secret\n";
+    java.util.Optional<String> plain = parse("cluster:\n  jdbc_url: jdbc:postgresql://10.0.0.5:5432/ipsync" + rest)
+        .cluster().tlsWarning();
+    assertTrue(plain.isPresent() && plain.get().contains("10.0.0.5:5432 is reached with sslmode=prefer, which does"
+        + " not verify the server"), plain.toString());
+    assertTrue(parse("cluster:\n  jdbc_url: jdbc:postgresql://db.example.com/ipsync?sslmode=require" + rest)
+        .cluster().tlsWarning().orElse("").contains("sslmode=require"));
+    assertEquals(java.util.Optional.empty(), parse("cluster:\n  jdbc_url: jdbc:postgresql://db.example.com:5432/ipsync"
+        + "?sslmode=verify-full" + rest).cluster().tlsWarning());
+    assertEquals(java.util.Optional.empty(), parse("cluster:\n  jdbc_url: jdbc:postgresql://127.0.0.1:5432/ipsync"
+        + rest).cluster().tlsWarning());
+  }
+
+  @Test
   void withoutAClusterSectionThereIsNoCluster() {
     assertNull(parse("").cluster());
   }

@@ -155,6 +155,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void twoWritersOnTheSameSharedTargetWithTheSameMarkerAreRefused() {
+    String head = MINIMAL.substring(0, MINIMAL.indexOf("writers:")) + "writers:\n";
+    String aws = "    region: eu-west-1\n    access_key_id: AKIAZZZZZZZZZZZZZZZZ\n    secret_access_key: x\n";
+    ConfigException sg = error(head + "  - type: aws-security-group\n    group_ids: [sg-11111111]\n    ports: [443]\n" + aws
+        + "  - type: aws-security-group\n    group_ids: [sg-22222222, sg-11111111]\n    ports: [8443]\n" + aws);
+    assertEquals("writers[1]", sg.key());
+    assertTrue(sg.getMessage().contains("writes aws security group sg-11111111 (rules marked 'feishu-ipsync'), as writers[0]"
+        + " does; the two would undo each other's changes on every run"), sg.getMessage());
+    // Another marker is another set of rules in the same group.
+    parse(head + "  - type: aws-security-group\n    group_ids: [sg-11111111]\n    ports: [443]\n" + aws
+        + "  - type: aws-security-group\n    group_ids: [sg-22222222, sg-11111111]\n    ports: [8443]\n"
+        + "    description: callbacks-b\n" + aws);
+    assertEquals("writers[1]", error(head + "  - type: aws-prefix-list\n    prefix_list_id: pl-11111111\n" + aws
+        + "  - type: aws-prefix-list\n    prefix_list_id: pl-11111111\n    description: other\n" + aws).key());
+    ConfigException chain = error(head + "  - type: iptables\n    ports: [443]\n"
+        + "  - type: iptables\n    ports: [443]\n    jump_from: FORWARD\n");
+    assertTrue(chain.getMessage().contains("writes iptables chain FEISHU-IPSYNC, as writers[0] does"),
+        chain.getMessage());
+  }
+
+  @Test
   void unknownKeyIsNamed() {
     ConfigException e = error(MINIMAL.replace("app_id:", "app_idd: x\n  app_id:"));
     assertEquals("feishu.app_idd", e.key());

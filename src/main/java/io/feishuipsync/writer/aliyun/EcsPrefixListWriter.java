@@ -18,6 +18,7 @@ import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Lazy;
 import io.feishuipsync.writer.PrefixLists;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -57,6 +58,11 @@ final class EcsPrefixListWriter implements Writer {
   @Override
   public String name() {
     return "aliyun-prefix-list:" + id;
+  }
+
+  @Override
+  public Set<String> targets() {
+    return Set.of("aliyun prefix list " + id + " in " + region);
   }
 
   @Override

@@ -17,6 +17,7 @@ import io.feishuipsync.writer.Lazy;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.RuleKey;
+import io.feishuipsync.writer.Names;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,6 +69,12 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   @Override
   public String name() {
     return "aliyun-security-group:" + String.join(",", t.groupIds());
+  }
+
+  @Override
+  public Set<String> targets() {
+    return Names.marked("aliyun security group", t.groupIds().stream().map(g -> g + " in " + t.region()).toList(),
+        t.marker());
   }
 
   @Override

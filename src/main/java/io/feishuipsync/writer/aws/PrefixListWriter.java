@@ -12,6 +12,7 @@ import io.feishuipsync.writer.PrefixLists;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -57,6 +58,11 @@ final class PrefixListWriter implements Writer {
   @Override
   public String name() {
     return "aws-prefix-list:" + id;
+  }
+
+  @Override
+  public Set<String> targets() {
+    return Set.of("aws prefix list " + id);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.feishuipsync.writer.Lazy;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.RuleKey;
+import io.feishuipsync.writer.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,6 +64,11 @@ final class SecurityGroupWriter implements GroupWriter<SecurityGroupWriter.Group
   @Override
   public String name() {
     return "aws-security-group:" + String.join(",", groupIds);
+  }
+
+  @Override
+  public Set<String> targets() {
+    return Names.marked("aws security group", groupIds, marker);
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -42,6 +43,11 @@ final class IptablesWriter implements Writer {
   @Override
   public String name() {
     return "iptables:" + layout.jumpFrom() + "->" + layout.chain();
+  }
+
+  @Override
+  public Set<String> targets() {
+    return Set.of("iptables chain " + layout.chain(), "ipset " + layout.setName());
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -44,6 +45,11 @@ final class AddressTemplateWriter implements Writer {
   @Override
   public String name() {
     return "tencentcloud-address-template:" + id;
+  }
+
+  @Override
+  public Set<String> targets() {
+    return Set.of("tencentcloud address template " + id);
   }
 
   @Override

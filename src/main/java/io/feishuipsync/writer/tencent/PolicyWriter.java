@@ -15,6 +15,7 @@ import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.tencent.Policies.Key;
+import io.feishuipsync.writer.Names;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -84,6 +85,11 @@ final class PolicyWriter implements Writer {
   @Override
   public String name() {
     return "tencentcloud-security-group:" + String.join(",", groupIds);
+  }
+
+  @Override
+  public Set<String> targets() {
+    return Names.marked("tencentcloud security group", groupIds, marker);
   }
 
   @Override
