@@ -256,6 +256,16 @@ CASES = [
       "ReadBackTest#aSnapshotDatedInTheFutureIsRefusedAndNothingIsEnforcedFromIt",
       "ReadBackTest#aCleanSnapshotIsRebuiltFromItsPartsAndTheOwnEntriesConfiguredNow",
       "ReadBackTest#anOwnEntryTakenOutOfTheConfigIsNoReasonToRefuse"]),
+    ("Cluster lists are ordered by the database's clock, not the nodes': a node that stalled mid-listing never rolls "
+     "the cloud back, whatever its clock said; a last list dated ahead of the database's clock (a node 30 days ahead, "
+     "an edited row) is a failure that counts and alerts, not a silent abandon",
+     ["ClusterStateTest#aNodeThatFetchedAnOlderListDoesNotRollTheCloudWriterBack",
+      "ClusterStateTest#aLastListDatedAheadOfTheDatabasesClockIsAFailureThatCountsNotASilentAbandon",
+      "ClusterIT#aNodeThatFetchedAnOlderListNeverRollsTheCloudBack"]),
+    ("Two writers owning the same rules (a security group with the same marker, a prefix list, an iptables chain) "
+     "are refused at config time; a remote cluster database without server verification is warned about",
+     ["ConfigLoaderTest#twoWritersOnTheSameSharedTargetWithTheSameMarkerAreRefused",
+      "ClusterConfigTest#aRemoteDatabaseWithoutServerVerificationIsWarnedAbout"]),
     ("90 bytes of serialized HashMap (size 0x3fffffff) in the Quartz tables: job data is read as properties, never "
      "deserialized, and the node runs on; a JVM-wide filter refuses every class (launcher and `java -jar`)",
      ["ClusterNodeTest#ninetyBytesOfSerializedHashMapInTheQuartzTablesAreNeverDeserialized",

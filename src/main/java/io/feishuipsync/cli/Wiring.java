@@ -122,7 +122,7 @@ final class Wiring implements AutoCloseable {
 
   /** One run of the cluster writers, with their state in the cluster database (inside the caller's transaction). */
   SyncResult clusterSync(DatabaseState state) {
-    SyncResult r = new Syncer(feeds(clusterClients, state), state, clusterWriters, config.guard(), Clock.systemUTC())
+    SyncResult r = new Syncer(feeds(clusterClients, state), state, clusterWriters, config.guard(), state.clock())
         .runOnce(new Syncer.Options(false, false));
     clusterFailures = state.loadStatus().map(Status::consecutiveFailures).orElse(0);
     return r;

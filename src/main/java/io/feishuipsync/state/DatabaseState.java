@@ -12,6 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,31 @@ public final class DatabaseState implements SyncState {
    * Locks the snapshot row until the caller's transaction ends (another node's run waits) and returns when the last
    * applied list was fetched, if one was applied.
    */
+  /**
+   * The database's own clock (not the transaction's start): the one clock every node of the cluster shares, so that
+   * ordering lists never depends on a node's clock.
+   */
+  public Instant databaseTime() throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("SELECT clock_timestamp()");
+        ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
+    }
+  }
+
+  /**
+   * A clock set to the database's time now and running on with this host's: every time a cluster run records (pending
+   * removals, history, the checks of what it reads back) is then the cluster's, not this node's. This host's clock
+   * alone when the database cannot be asked (the run then fails on the same outage).
+   */
+  public Clock clock() {
+    try {
+      return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), databaseTime()));
+    } catch (SQLException e) {
+      return Clock.systemUTC();
+    }
+  }
+
   public Optional<Instant> lockLastApplied() throws SQLException {
     try (PreparedStatement st = connection.prepareStatement(
         "SELECT fetched_at FROM ipsync_snapshot WHERE id = 1 FOR UPDATE")) {

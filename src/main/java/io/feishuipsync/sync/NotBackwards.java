@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source of a cluster run: after each fetch it locks the cluster's last applied list (until the run's
- * transaction ends) and gives up, applying nothing, when the fetched list is older than that one. A node that
- * fetched, stalled, and was replaced by another meanwhile thus never rolls a cloud writer back.
+ * The source of a cluster run: a list is stamped with the database's clock when its listing began; after each fetch
+ * it locks the cluster's last applied list (until the run's transaction ends) and gives up, applying nothing, when
+ * the fetched list is older than that one. A node that fetched, stalled, and was replaced by another meanwhile thus
+ * never rolls a cloud writer back, whatever the nodes' clocks say.
  */
 public final class NotBackwards implements AddressSource {
 
@@ -29,12 +30,23 @@ public final class NotBackwards implements AddressSource {
 
   @Override
   public SourceList fetch() throws SourceException {
-    SourceList fetched = source.fetch();
+    // Stamped with the database's clock when the listing began: every node orders by the same clock.
+    Instant began = databaseTime();
+    SourceList listed = source.fetch();
+    SourceList fetched = new SourceList(listed.entries(), listed.source(), began, listed.requests());
     Optional<Instant> last;
     try {
       last = state.lockLastApplied();
     } catch (SQLException e) {
       throw new SourceException("cannot lock the cluster's last applied list: " + DatabaseState.describe(e), e);
+    }
+    Instant now = databaseTime();
+    if (last.isPresent() && last.get().isAfter(now.plus(ReadBack.SKEW))) {
+      // Not a newer list: a time no clock of the cluster has reached. A failure that counts and alerts, never a
+      // silent "older than the last one" for ever.
+      throw new SourceException("the cluster's last applied list is dated " + last.get() + ", after the database's"
+          + " clock (" + now + "): a node's clock ran ahead or the row was edited; nothing applied until"
+          + " ipsync_snapshot.fetched_at is corrected", null);
     }
     if (last.isPresent() && fetched.fetchedAt().isBefore(last.get())) {
       String why = "the list fetched at " + fetched.fetchedAt() + " is older than the one the cluster last applied"
@@ -44,5 +56,13 @@ public final class NotBackwards implements AddressSource {
       throw SourceException.abandoned(why);
     }
     return fetched;
+  }
+
+  private Instant databaseTime() throws SourceException {
+    try {
+      return state.databaseTime();
+    } catch (SQLException e) {
+      throw new SourceException("cannot read the cluster database's clock: " + DatabaseState.describe(e), e);
+    }
   }
 }

@@ -110,10 +110,7 @@ public final class Syncer {
     return result;
   }
 
-  /**
-   * What the last run applied, as a run takes it from the store: rebuilt from the parts a run checks, and empty when
-   * there is none or when it fails those checks (logged), for the daemon's enforcement to start from.
-   */
+  /** What the last run applied, as a run takes it from the store ({@link ReadBack}): where enforcement starts. */
   public SortedSet<IpRange> lastApplied() {
     return ReadBack.lastApplied(store, feeds, writers, clock.instant());
   }
@@ -220,11 +217,14 @@ public final class Syncer {
             + "; snapshot kept, the next run retries", false);
       }
       try {
-        if (!change.isEmpty() || loaded.snapshot().isEmpty()) {
+        boolean changed = !change.isEmpty() || loaded.snapshot().isEmpty();
+        if (changed) {
           store.appendHistory(clock.instant(), change, total, merge.snapshot().source(),
               sources.size() > 1 ? merge.origins() : java.util.Map.of());
         }
-        store.saveSnapshot(merge.snapshot());
+        if (changed || !fetch.allFailed()) {
+          store.saveSnapshot(merge.snapshot());
+        }
       } catch (IOException e) {
         return finish(SyncResult.Outcome.ERROR, "writers applied the list but the state in " + store.where()
             + " could not be saved: " + FileErrors.describe(e), false);

@@ -91,8 +91,13 @@ class ClusterStateTest {
     assertEquals(SyncResult.Outcome.SUCCESS, r.outcome(), r.message());
     assertEquals(first(5), cloud.held);
 
+    // The cluster run's list is stamped with the database's clock; the same stamp makes the same file text.
+    Instant stamped;
+    try (Connection c = PostgresServer.connect(url)) {
+      stamped = new DatabaseState(c, "bastion-b").loadSnapshot().snapshot().orElseThrow().fetchedAt();
+    }
     StateStore files = new StateStore(dir.resolve("state"));
-    new Syncer(fetched(first(5), T0), files, List.of(new FakeWriter("aws-sg:sg-1")), guard, clock)
+    new Syncer(fetched(first(5), stamped), files, List.of(new FakeWriter("aws-sg:sg-1")), guard, clock)
         .runOnce(new Syncer.Options(false, false));
     assertEquals(Files.readString(dir.resolve("state/snapshot.json")), column("SELECT body FROM ipsync_snapshot"));
     assertEquals("bastion-a", column("SELECT node FROM ipsync_snapshot"));
@@ -116,18 +121,47 @@ class ClusterStateTest {
   @Test
   void aNodeThatFetchedAnOlderListDoesNotRollTheCloudWriterBack() throws Exception {
     FakeWriter cloud = new FakeWriter("aws-pl:pl-1");
-    assertEquals(SyncResult.Outcome.SUCCESS, clusterRun("bastion-a", fetched(range(1, 8), T0.plusSeconds(60)),
-        cloud).outcome());
-    int applies = cloud.applies;
-
-    SyncResult late = clusterRun("bastion-b", fetched(range(1, 4), T0), cloud);
+    int[] applies = new int[1];
+    String[] newer = new String[1];
+    // bastion-b begins its listing, and while it lists (stalled), bastion-a fetches and applies a newer list.
+    AddressSource stalled = () -> {
+      try {
+        assertEquals(SyncResult.Outcome.SUCCESS, clusterRun("bastion-a", fetched(range(1, 8), T0), cloud).outcome());
+        applies[0] = cloud.applies;
+        newer[0] = column("SELECT fetched_at FROM ipsync_snapshot");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return new SourceList(range(1, 4), "fake", T0.plusSeconds(3600), 2);
+    };
+    SyncResult late = clusterRun("bastion-b", stalled, cloud);
     assertEquals(SyncResult.Outcome.ABANDONED, late.outcome(), late.message());
     assertFalse(late.outcome().isFailure(), "a newer list is in place: nobody failed");
     assertTrue(late.message().contains("is older than the one the cluster last applied"), late.message());
-    assertEquals(range(1, 8), cloud.held, "the cloud target keeps the newer list");
-    assertEquals(applies, cloud.applies);
-    assertEquals(T0.plusSeconds(60).toString(), Instant.parse(column("SELECT fetched_at FROM ipsync_snapshot")
-        .replace(' ', 'T').replace("+00", "Z")).toString());
+    assertEquals(range(1, 8), cloud.held, "the cloud target keeps the newer list, whatever bastion-b's clock said");
+    assertEquals(applies[0], cloud.applies);
+    assertEquals(newer[0], column("SELECT fetched_at FROM ipsync_snapshot"));
+  }
+
+  @Test
+  void aLastListDatedAheadOfTheDatabasesClockIsAFailureThatCountsNotASilentAbandon() throws Exception {
+    FakeWriter cloud = new FakeWriter("aws-pl:pl-1");
+    assertEquals(SyncResult.Outcome.SUCCESS, clusterRun("bastion-a", fetched(range(1, 4), T0), cloud).outcome());
+    // What a node whose clock ran 30 days ahead (or anyone with the role) leaves in the row.
+    try (Connection c = PostgresServer.connect(url); Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE ipsync_snapshot SET fetched_at = clock_timestamp() + interval '30 days'");
+    }
+    for (int run = 1; run <= 2; run++) {
+      SyncResult r = clusterRun("bastion-b", fetched(range(1, 8), T0), cloud);
+      assertEquals(SyncResult.Outcome.SOURCE_FAILED, r.outcome(), r.message());
+      assertTrue(r.outcome().isFailure());
+      assertTrue(r.message().contains("after the database's clock"), r.message());
+      assertEquals(range(1, 4), cloud.held, "nothing applied");
+      try (Connection c = PostgresServer.connect(url)) {
+        assertEquals(run, new DatabaseState(c, "bastion-b").loadStatus().orElseThrow().consecutiveFailures(),
+            "counted, so it alerts and shows in status");
+      }
+    }
   }
 
   @Test
