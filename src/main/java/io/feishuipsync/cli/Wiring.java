@@ -73,7 +73,7 @@ final class Wiring implements AutoCloseable {
         .map((WriterSpec s) -> s.build(ctx)).toList();
     this.clusterClients = cluster ? clients(config, clock) : List.of();
     this.enforcer = new Enforcer(writers, config.enforce(), new RestoreFiles(store));
-    this.syncer = new Syncer(feeds(clients, null), store, writers, config.guard(), clock, enforcer);
+    this.syncer = new Syncer(feeds(clients, null, clock), store, writers, config.guard(), clock, enforcer);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock, config.lists().maxAge());
     this.clusterNotifier = notifier.forCluster();
@@ -122,7 +122,8 @@ final class Wiring implements AutoCloseable {
 
   /** One run of the cluster writers, with their state in the cluster database (inside the caller's transaction). */
   SyncResult clusterSync(DatabaseState state) {
-    SyncResult r = new Syncer(feeds(clusterClients, state), state, clusterWriters, config.guard(), state.clock())
+    Clock clock = state.clock();
+    SyncResult r = new Syncer(feeds(clusterClients, state, clock), state, clusterWriters, config.guard(), clock)
         .runOnce(new Syncer.Options(false, false));
     clusterFailures = state.loadStatus().map(Status::consecutiveFailures).orElse(0);
     return r;
@@ -158,12 +159,12 @@ final class Wiring implements AutoCloseable {
    * The configured apps through {@code from}, each checked against the validation policy, with the operator's own
    * entries; in a cluster run ({@code notBefore} set) each fetch is refused when older than the cluster's last list.
    */
-  private Feeds feeds(List<FeishuClient> from, DatabaseState notBefore) {
+  private Feeds feeds(List<FeishuClient> from, DatabaseState notBefore, Clock clock) {
     List<Feeds.Named> sources = new ArrayList<>();
     for (int i = 0; i < from.size(); i++) {
       AddressSource source = config.validation().enforcedOn(from.get(i));
       sources.add(new Feeds.Named(config.lists().apps().get(i).label(),
-          notBefore == null ? source : new NotBackwards(source, notBefore)));
+          notBefore == null ? source : new NotBackwards(source, notBefore, clock)));
     }
     return new Feeds(sources, config.lists().alsoAllow(), config.lists().removal(), config.validation());
   }

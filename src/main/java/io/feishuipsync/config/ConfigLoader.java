@@ -192,7 +192,7 @@ public final class ConfigLoader {
       if (!names.add(name)) {
         throw new ConfigException(key, "a second writer named '" + name + "'; each writer needs its own target");
       }
-      for (String target : built.targets()) {
+      for (String target : new TreeSet<>(built.targets())) {
         String other = owners.putIfAbsent(target, key);
         if (other != null) {
           throw new ConfigException(key, "writes " + target + ", as " + other + " does; the two would undo each"

@@ -55,13 +55,17 @@ public final class DatabaseState implements SyncState {
   }
 
   /**
-   * A clock set to the database's time now and running on with this host's: every time a cluster run records (pending
-   * removals, history, the checks of what it reads back) is then the cluster's, not this node's. This host's clock
-   * alone when the database cannot be asked (the run then fails on the same outage).
+   * A clock set to the database's time now and running on with this host's: every time a cluster run records (the
+   * time its listing began, pending removals, history, the checks of what it reads back) is then the cluster's, not
+   * this node's. Call it first in a run: it ends the read-only transaction its query opened, so that none stays open
+   * while the sources are fetched. This host's clock alone when the database cannot be asked (the run then fails on
+   * the same outage).
    */
   public Clock clock() {
     try {
-      return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), databaseTime()));
+      Duration offset = Duration.between(Instant.now(), databaseTime());
+      connection.commit();
+      return Clock.offset(Clock.systemUTC(), offset);
     } catch (SQLException e) {
       return Clock.systemUTC();
     }

@@ -5,6 +5,7 @@ import io.feishuipsync.core.SourceException;
 import io.feishuipsync.core.SourceList;
 import io.feishuipsync.state.DatabaseState;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,16 +23,24 @@ public final class NotBackwards implements AddressSource {
 
   private final AddressSource source;
   private final DatabaseState state;
+  private final Clock clock;
 
-  public NotBackwards(AddressSource source, DatabaseState state) {
+  /** {@code source} checked against {@code state}, its lists stamped by {@code clock}, the database's. */
+  public NotBackwards(AddressSource source, DatabaseState state, Clock clock) {
     this.source = source;
     this.state = state;
+    this.clock = clock;
+  }
+
+  /** {@code source} checked against {@code state}, by the database's clock read now ({@link DatabaseState#clock}). */
+  public NotBackwards(AddressSource source, DatabaseState state) {
+    this(source, state, state.clock());
   }
 
   @Override
   public SourceList fetch() throws SourceException {
     // Stamped with the database's clock when the listing began: every node orders by the same clock.
-    Instant began = databaseTime();
+    Instant began = clock.instant();
     SourceList listed = source.fetch();
     SourceList fetched = new SourceList(listed.entries(), listed.source(), began, listed.requests());
     Optional<Instant> last;

@@ -171,7 +171,7 @@ class ConfigLoaderTest {
         + "  - type: aws-prefix-list\n    prefix_list_id: pl-11111111\n    description: other\n" + aws).key());
     ConfigException chain = error(head + "  - type: iptables\n    ports: [443]\n"
         + "  - type: iptables\n    ports: [443]\n    jump_from: FORWARD\n");
-    assertTrue(chain.getMessage().contains("writes iptables chain FEISHU-IPSYNC, as writers[0] does"),
+    assertTrue(chain.getMessage().contains("writes ipset feishu-ipsync, as writers[0] does"),
         chain.getMessage());
   }
 
