@@ -17,7 +17,7 @@ public final class AliyunPrefixListWriterType {
    * Settings of the Alibaba Cloud prefix list writer: the connection keys as for {@code aliyun-security-group}, and
    *
    * @param prefixListId the list, e.g. {@code pl-bp1c4fdj9q2bxk6xxxxx}; the writer owns all of its entries
-   * @param description description given to each entry (default {@code feishu-ipsync})
+   * @param description description given to each entry, 2..32 characters (default {@code feishu-ipsync})
    */
   public record Settings(String region, String endpoint, String accessKeyId, String accessKeySecret,
       String accessKeySecretFile, String prefixListId, String description) {}
@@ -32,8 +32,9 @@ public final class AliyunPrefixListWriterType {
           : "'" + s.prefixListId().replaceAll("\\p{Cntrl}", "?") + "' is not a prefix list id");
     }
     String description = s.description() == null ? "feishu-ipsync" : s.description();
-    if (!description.matches("[A-Za-z0-9 ._:/()#,@\\[\\]+=&;{}!$*-]{2,255}") || description.startsWith("http")) {
-      throw new ConfigException("description", "must be 2..255 plain characters, not starting with http");
+    // The service's limit for a prefix list entry's description is 32 characters.
+    if (!description.matches("[A-Za-z0-9 ._:/()#,@\\[\\]+=&;{}!$*-]{2,32}") || description.startsWith("http")) {
+      throw new ConfigException("description", "must be 2..32 plain characters, not starting with http");
     }
     return new EcsPrefixListWriter(connection.region(), s.prefixListId(), description, connection::client,
         Sleeper.SYSTEM);

@@ -181,7 +181,9 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   }
 
   private static boolean isNotFound(WriterException e) {
+    // RuleNotExist is what the service answers for a rule someone else revoked meanwhile: already done.
     return e.getCause() instanceof TeaException tea && Set.of("InvalidParam.SecurityGroupRuleId",
-        "InvalidSecurityGroupRuleId.NotFound", "SecurityGroupRule.NotFound").contains(EcsCalls.code(tea));
+        "InvalidSecurityGroupRuleId.NotFound", "SecurityGroupRule.NotFound", "InvalidSecurityGroupRule.RuleNotExist")
+        .contains(EcsCalls.code(tea));
   }
 }

@@ -45,6 +45,17 @@ class AliyunSettingsTest {
   }
 
   @Test
+  void aPrefixListEntryDescriptionIsAtMost32Characters() throws Exception {
+    String pl = "region: cn-hangzhou\nprefix_list_id: pl-bp1fakelist0001\n";
+    Exception e = assertThrows(Exception.class, () -> WriterFixtures.writer("aliyun-prefix-list",
+        pl + "description: " + "x".repeat(33) + "\n", new ProcessCommandRunner()));
+    Throwable c = e instanceof ConfigException ? e : e.getCause();
+    assertTrue(c.getMessage().startsWith("description: must be 2..32 plain characters"), c.getMessage());
+    WriterFixtures.writer("aliyun-prefix-list", pl + "description: " + "x".repeat(32) + "\n",
+        new ProcessCommandRunner());
+  }
+
+  @Test
   void anAccessKeyWithoutItsSecretNamesWhereTheSecretMayComeFrom() {
     String m = refusal(OK + "access_key_id: LTAI5tFakeKeyId0001\n");
     assertEquals("access_key_secret: missing; set access_key_secret (e.g. ${ALIYUN_ACCESS_KEY_SECRET}),"

@@ -398,7 +398,8 @@ final class FakeEcs implements AutoCloseable {
     }
     for (String id : ids) {
       if (rules.stream().noneMatch(r -> r.id().equals(id))) {
-        throw new Refusal(400, "InvalidParam.SecurityGroupRuleId", "The security group rule " + id
+        // As the service answers a rule id that is gone (found by the trust review's stand-in of the API).
+        throw new Refusal(400, "InvalidSecurityGroupRule.RuleNotExist", "The security group rule " + id
             + " does not exist.");
       }
     }
