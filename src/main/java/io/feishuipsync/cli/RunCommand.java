@@ -96,8 +96,8 @@ final class RunCommand implements Callable<Integer> {
     if (enforcing == null) {
       return null;
     }
-    List<Watch> watches = w.writers.stream().filter(Writer::local).map(Writer::watch).filter(Objects::nonNull)
-        .distinct().toList();
+    List<Watch> watches = Watch.merged(w.writers.stream().filter(Writer::local).map(Writer::watch)
+        .filter(Objects::nonNull).toList());
     return watches.isEmpty() ? null : ChangeWatch.start(watches, enforcing::checkNow);
   }
 

@@ -39,6 +39,14 @@ class ChangeWatchTest {
   }
 
   @Test
+  void writersListeningToTheSameCommandShareOneProcess() {
+    List<Watch> merged = Watch.merged(List.of(Watch.nftMonitor("nft", List.of("feishu_ipsync")),
+        Watch.nftMonitor("nft", List.of("FEISHU-IPSYNC", "INPUT")), Watch.nftMonitor("/usr/sbin/nft", List.of("t"))));
+    assertEquals(List.of(Watch.nftMonitor("nft", List.of("feishu_ipsync", "FEISHU-IPSYNC", "INPUT")),
+        Watch.nftMonitor("/usr/sbin/nft", List.of("t"))), merged);
+  }
+
+  @Test
   void aWatchThatCannotRunIsLoggedAndLeavesTheIntervalCheck() throws Exception {
     AtomicInteger checks = new AtomicInteger();
     ChangeWatch w = ChangeWatch.start(List.of(new Watch(List.of("/nonexistent/nft", "monitor"), "# new generation",
