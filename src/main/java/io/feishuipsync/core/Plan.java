@@ -46,12 +46,7 @@ public record Plan(SortedSet<IpRange> desired, ChangeSet change, boolean baselin
     if (force) {
       return null;
     }
-    String tooWide = addedBeyond(current, desired, IpRange.Family.IPV4, 32, guard.maxAddedV4Addresses(),
-        "IPv4 addresses", "guard.max_added_v4_addresses");
-    if (tooWide == null) {
-      tooWide = addedBeyond(current, desired, IpRange.Family.IPV6, 64, guard.maxAddedV6Networks(),
-          "IPv6 /64 networks", "guard.max_added_v6_networks");
-    }
+    String tooWide = opensTooMuch(current, desired, guard, "");
     if (tooWide != null || current.isEmpty()) {
       return tooWide;
     }
@@ -65,13 +60,25 @@ public record Plan(SortedSet<IpRange> desired, ChangeSet change, boolean baselin
     return null;
   }
 
+  /**
+   * The address guards alone: why going from {@code current} to {@code desired} opens more IPv4 addresses or IPv6
+   * /64 networks than {@code guard} allows, or null. {@code held} ends the first words of the sentence, e.g. {@code
+   * " that nftables:x does not admit now"}.
+   */
+  public static String opensTooMuch(Set<IpRange> current, Set<IpRange> desired, GuardSettings guard, String held) {
+    String tooWide = addedBeyond(current, desired, IpRange.Family.IPV4, 32, guard.maxAddedV4Addresses(),
+        "IPv4 addresses", "guard.max_added_v4_addresses", held);
+    return tooWide != null ? tooWide : addedBeyond(current, desired, IpRange.Family.IPV6, 64,
+        guard.maxAddedV6Networks(), "IPv6 /64 networks", "guard.max_added_v6_networks", held);
+  }
+
   private static String addedBeyond(Set<IpRange> current, Set<IpRange> desired, IpRange.Family family,
-      int blockPrefix, long max, String what, String key) {
+      int blockPrefix, long max, String what, String key, String held) {
     BigInteger added = AddressSets.addedBlocks(current, desired, family, blockPrefix);
     if (added.compareTo(BigInteger.valueOf(max)) <= 0) {
       return null;
     }
-    return "the change opens " + added + " " + what + ", more than " + key + " " + max
+    return "the change opens " + added + " " + what + held + ", more than " + key + " " + max
         + "; rerun with --force if this is expected";
   }
 }

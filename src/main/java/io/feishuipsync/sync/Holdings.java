@@ -1,7 +1,9 @@
 package io.feishuipsync.sync;
 
+import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Plan;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.core.WriterResult;
@@ -101,6 +103,45 @@ final class Holdings {
       }
     }
     return best;
+  }
+
+  /**
+   * The address guards counted against each writer's own target: why {@code desired} (in the writer's scope, the
+   * operator's own entries aside) would open more than {@code guard} allows beyond what the writer admits now, or
+   * null. The last applied list is what the store says; this is what the firewall says, so an entry a store claims is
+   * applied but no writer holds is counted as new. Removals are not counted here: an entry a writer holds beyond
+   * the list is never kept open to spare a guard.
+   */
+  static String opensTooMuch(List<Writer> writers, List<Holding> holdings, SortedSet<IpRange> desired,
+      SortedSet<IpRange> alsoAllow, GuardSettings guard) {
+    for (int i = 0; i < writers.size(); i++) {
+      Holding h = holdings.get(i);
+      if (h == null) {
+        continue;
+      }
+      SortedSet<IpRange> will = new TreeSet<>(writers.get(i).scope(desired));
+      will.removeAll(alsoAllow);
+      if (writers.get(i) instanceof OwnEntries o) {
+        will.removeAll(o.entries());
+      }
+      String why = Plan.opensTooMuch(h.entries(), will, guard, " that " + writers.get(i).name()
+          + " does not admit now");
+      if (why != null) {
+        return why;
+      }
+    }
+    return null;
+  }
+
+  /** The results of the writers that were read but are left as they are. */
+  static List<WriterResult> skipped(List<Writer> writers, List<Holding> holdings) {
+    List<WriterResult> out = new ArrayList<>();
+    for (int i = 0; i < writers.size(); i++) {
+      if (holdings.get(i) != null) {
+        out.add(skipped(writers.get(i), holdings.get(i)));
+      }
+    }
+    return out;
   }
 
   /** The result of a writer that was read but left as it is. */

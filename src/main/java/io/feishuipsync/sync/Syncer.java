@@ -81,8 +81,7 @@ public final class Syncer {
 
   /** Runs one sync; never throws for an expected failure, the result says what happened. */
   public SyncResult runOnce(Options options) {
-    Instant start = clock.instant();
-    Run run = new Run(options, start);
+    Run run = new Run(options, clock.instant());
     SyncResult result;
     try {
       result = run.execute();
@@ -181,12 +180,15 @@ public final class Syncer {
       list = desired;
       total = desired.size();
       sources = merge.reports();
-      if (merge.refusal() != null) {
+      // The guards count the list against the last applied one, then against what each writer admits now.
+      String refusal = merge.refusal() != null || options.force() ? merge.refusal()
+          : Holdings.opensTooMuch(writers, holdings, desired, feeds.alsoAllow(), guard);
+      if (refusal != null) {
         if (noList && cannotRun.isEmpty()) {
-          return beforeFirstList(holdings, SyncResult.Outcome.REFUSED, "refused: " + merge.refusal());
+          return beforeFirstList(holdings, SyncResult.Outcome.REFUSED, "refused: " + refusal);
         }
         skipRead(holdings);
-        String refused = "refused, nothing applied: " + merge.refusal();
+        String refused = "refused, nothing applied: " + refusal;
         return cannotRun.isEmpty() ? finish(SyncResult.Outcome.REFUSED, refused, false)
             : finish(SyncResult.Outcome.WRITER_FAILED, "dry run: " + refused + "; " + Holdings.toFix(cannotRun), false);
       }
@@ -258,11 +260,7 @@ public final class Syncer {
     }
 
     private void skipRead(List<Holding> holdings) {
-      for (int i = 0; i < writers.size(); i++) {
-        if (holdings.get(i) != null) {
-          results.add(Holdings.skipped(writers.get(i), holdings.get(i)));
-        }
-      }
+      results.addAll(Holdings.skipped(writers, holdings));
     }
 
     private boolean ownEntries() {
