@@ -38,7 +38,7 @@ class ArchitectureTest {
           "writer.nftables", "writer.tencent"),
       Set.of("writer"),                     // what the writer types share: WriterType, WriterContext, ports, names
       Set.of("state"),                      // snapshot, history, status, lock, atomic files
-      Set.of("core", "exec"));              // addresses, change sets, plans, guards, the Writer and source seams
+      Set.of("core", "exec", "http"));      // addresses, change sets, plans, guards, the Writer and source seams
 
   /** Only the top composes the concrete writers; below it they are reached through the Writer seam. */
   static final Set<String> COMPOSERS = Set.of("cli");

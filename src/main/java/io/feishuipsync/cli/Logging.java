@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 final class Logging {
 
   /**
-   * Loggers that could print credentials (HttpClient's headers and wire, the AWS SDK's signed requests) stay at WARN
-   * whatever the level; Quartz is only noisy.
+   * Loggers that could print credentials (HttpClient's headers and wire, the AWS SDK's signed requests, Jetty's
+   * requests with the feed's Authorization header) stay at WARN whatever the level; Quartz is only noisy.
    */
-  private static final String[] QUIET = {"org.apache.hc", "software.amazon.awssdk", "org.quartz"};
+  private static final String[] QUIET = {"org.apache.hc", "software.amazon.awssdk", "org.quartz",
+      "org.eclipse.jetty"};
 
   private Logging() {}
 

@@ -1,13 +1,10 @@
 package io.feishuipsync.writer.feed;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.feishuipsync.core.Secret;
+import io.feishuipsync.http.BoundedServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -17,30 +14,34 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The HTTP side of a feed: {@code GET}/{@code HEAD} on one path, answered from whatever {@link FeedBody} the
  * supplier holds at that moment (read once per request), with {@code ETag} and {@code Last-Modified} validators;
- * over TLS and behind basic authentication when configured.
+ * over TLS and behind basic authentication when configured. It listens within {@link BoundedServer}'s limits, so
+ * stalled clients cannot keep a firewall from its list.
  */
-final class FeedServer implements AutoCloseable {
+final class FeedServer extends Handler.Abstract.NonBlocking implements AutoCloseable {
 
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+  /** How often the certificate and key files are looked at for a renewal (tests shorten it). */
+  static volatile java.time.Duration renewalCheck = java.time.Duration.ofSeconds(30);
 
-  private final HttpServer server;
-  private final ExecutorService executor;
   private final String path;
   private final Supplier<FeedBody> current;
   private final byte[] authorization;
+  private BoundedServer server;
 
-  private FeedServer(HttpServer server, ExecutorService executor, String path, Supplier<FeedBody> current,
-      byte[] authorization) {
-    this.server = server;
-    this.executor = executor;
+  private FeedServer(String path, Supplier<FeedBody> current, byte[] authorization) {
     this.path = path;
     this.current = current;
     this.authorization = authorization;
@@ -53,98 +54,83 @@ final class FeedServer implements AutoCloseable {
    * Binds {@code address} and starts serving, over TLS when {@code tls} is not null and only to a client that sends
    * {@code credentials} when they are not null; throws when the address cannot be bound.
    */
-  static FeedServer start(InetSocketAddress address, String path, Supplier<FeedBody> current, SSLContext tls,
+  static FeedServer start(InetSocketAddress address, String path, Supplier<FeedBody> current, FeedTls.Identity tls,
       Credentials credentials) throws IOException {
-    HttpServer server;
-    if (tls == null) {
-      server = HttpServer.create(address, 0);
-    } else {
-      HttpsServer https = HttpsServer.create(address, 0);
-      https.setHttpsConfigurator(new HttpsConfigurator(tls));
-      server = https;
-    }
-    // A few threads, so one slow firewall cannot hold up the others; daemon threads never keep the process alive.
-    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "feed");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
     byte[] authorization = credentials == null ? null : ("Basic " + Base64.getEncoder().encodeToString(
         (credentials.username() + ":" + credentials.password().reveal()).getBytes(StandardCharsets.UTF_8)))
         .getBytes(StandardCharsets.UTF_8);
-    FeedServer feed = new FeedServer(server, executor, path, current, authorization);
-    server.createContext("/", ex -> {
-      try (ex) {
-        feed.handle(ex);
-      }
-    });
-    server.start();
+    FeedServer feed = new FeedServer(path, current, authorization);
+    SslContextFactory.Server factory = null;
+    if (tls != null) {
+      factory = new SslContextFactory.Server();
+      factory.setSslContext(tls.context());
+    }
+    feed.server = BoundedServer.start("feed", address, BoundedServer.Limits.DEFAULTS, factory, feed);
+    if (tls != null) {
+      feed.server.every(renewalCheck, () -> {
+        SSLContext renewed = tls.renewed();
+        if (renewed != null) {
+          feed.server.reloadTls(renewed);
+        }
+      });
+    }
     return feed;
   }
 
   /** The bound address (the port, when 0 was asked for). */
   InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    ex.getRequestBody().close();
-    if (!authorized(ex)) {
-      ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"feishu-ipsync\", charset=\"UTF-8\"");
-      send(ex, 401, "authentication required\n");
-      return;
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    HttpFields.Mutable out = response.getHeaders();
+    boolean head = "HEAD".equals(request.getMethod());
+    if (!authorized(request)) {
+      out.put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"feishu-ipsync\", charset=\"UTF-8\"");
+      return send(response, callback, 401, "authentication required\n", head);
     }
-    if (!path.equals(ex.getRequestURI().getRawPath())) {
-      send(ex, 404, "not found\n");
-      return;
+    if (!path.equals(request.getHttpURI().getPath())) {
+      return send(response, callback, 404, "not found\n", head);
     }
-    String method = ex.getRequestMethod();
-    boolean head = "HEAD".equals(method);
-    if (!head && !"GET".equals(method)) {
-      ex.getResponseHeaders().set("Allow", "GET, HEAD");
-      send(ex, 405, "method not allowed\n");
-      return;
+    if (!head && !"GET".equals(request.getMethod())) {
+      out.put(HttpHeader.ALLOW, "GET, HEAD");
+      return send(response, callback, 405, "method not allowed\n", false);
     }
     FeedBody feed = current.get();
     if (feed == null) {
       // Nothing applied yet: an error keeps the firewall on the list it already has, an empty list would not.
-      ex.getResponseHeaders().set("Retry-After", "60");
-      send(ex, 503, "no list applied yet\n");
-      return;
+      out.put(HttpHeader.RETRY_AFTER, "60");
+      return send(response, callback, 503, "no list applied yet\n", head);
     }
-    ex.getResponseHeaders().set("ETag", feed.etag());
-    ex.getResponseHeaders().set("Last-Modified", HTTP_DATE.format(feed.lastModified().atZone(ZoneOffset.UTC)));
-    ex.getResponseHeaders().set("Cache-Control", "no-cache");
-    if (notModified(ex, feed)) {
-      ex.sendResponseHeaders(304, -1);
-      return;
+    out.put(HttpHeader.ETAG, feed.etag());
+    out.put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(feed.lastModified().atZone(ZoneOffset.UTC)));
+    out.put(HttpHeader.CACHE_CONTROL, "no-cache");
+    if (notModified(request.getHeaders(), feed)) {
+      response.setStatus(304);
+      response.write(true, null, callback);
+      return true;
     }
-    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    if (head) {
-      ex.getResponseHeaders().set("Content-Length", Integer.toString(feed.body().length));
-      ex.sendResponseHeaders(200, -1);
-      return;
-    }
-    ex.sendResponseHeaders(200, feed.body().length == 0 ? -1 : feed.body().length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(feed.body());
-    }
+    out.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    out.put(HttpHeader.CONTENT_LENGTH, Integer.toString(feed.body().length));
+    response.setStatus(200);
+    response.write(true, head ? null : ByteBuffer.wrap(feed.body()), callback);
+    return true;
   }
 
   /** True without configured credentials, else when the request carries them (compared in constant time). */
-  private boolean authorized(HttpExchange ex) {
+  private boolean authorized(Request request) {
     if (authorization == null) {
       return true;
     }
-    String given = ex.getRequestHeaders().getFirst("Authorization");
+    String given = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     return given != null && MessageDigest.isEqual(authorization, given.strip().getBytes(StandardCharsets.UTF_8));
   }
 
   /** RFC 9110: {@code If-None-Match} decides when present; {@code If-Modified-Since} only without it. */
-  private static boolean notModified(HttpExchange ex, FeedBody feed) {
-    List<String> inm = ex.getRequestHeaders().get("If-None-Match");
-    if (inm != null) {
+  private static boolean notModified(HttpFields headers, FeedBody feed) {
+    List<String> inm = headers.getValuesList(HttpHeader.IF_NONE_MATCH);
+    if (!inm.isEmpty()) {
       for (String header : inm) {
         for (String tag : header.split(",")) {
           String t = tag.strip();
@@ -155,7 +141,7 @@ final class FeedServer implements AutoCloseable {
       }
       return false;
     }
-    String ims = ex.getRequestHeaders().getFirst("If-Modified-Since");
+    String ims = headers.get(HttpHeader.IF_MODIFIED_SINCE);
     if (ims == null) {
       return false;
     }
@@ -167,22 +153,19 @@ final class FeedServer implements AutoCloseable {
     }
   }
 
-  private static void send(HttpExchange ex, int status, String text) throws IOException {
+  private static boolean send(Response response, Callback callback, int status, String text, boolean head) {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    if ("HEAD".equals(ex.getRequestMethod())) {
-      ex.sendResponseHeaders(status, -1);
-      return;
-    }
-    ex.sendResponseHeaders(status, body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
-    }
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
+    response.write(true, head ? null : ByteBuffer.wrap(body), callback);
+    return true;
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    if (server != null) {
+      server.close();
+    }
   }
 }

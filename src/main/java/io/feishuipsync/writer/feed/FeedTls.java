@@ -38,6 +38,70 @@ final class FeedTls {
 
   private FeedTls() {}
 
+  /**
+   * The feed's TLS identity and the files it came from. {@link #renewed} reloads it when either file changed
+   * (a certificate renewed in place, or a symlink pointed at a new one), so a renewal needs no restart.
+   */
+  static final class Identity {
+
+    private final Path cert;
+    private final Path key;
+    private volatile SSLContext context;
+    private volatile String stamp;
+    private volatile String refused;
+
+    /** Loads the identity now; throws {@link ConfigException} when the files cannot be used. */
+    Identity(Path cert, Path key) {
+      this.cert = cert;
+      this.key = key;
+      this.stamp = stamp();
+      this.context = load(cert, key);
+    }
+
+    SSLContext context() {
+      return context;
+    }
+
+    /**
+     * The new context when the files changed since the last load and can be used; null when they did not change or
+     * cannot be used (said once per change, in one line: the previous identity goes on serving).
+     */
+    SSLContext renewed() {
+      String now = stamp();
+      if (now.equals(stamp) || now.equals(refused)) {
+        return null;
+      }
+      try {
+        SSLContext fresh = load(cert, key);
+        context = fresh;
+        stamp = now;
+        refused = null;
+        log.info("tls_cert: {} changed; new connections get the renewed certificate", cert);
+        return fresh;
+      } catch (ConfigException e) {
+        refused = now;
+        log.warn("tls_cert: {} changed but cannot be used: {}; the previous certificate goes on serving",
+            cert, e.getMessage());
+        return null;
+      }
+    }
+
+    /** What identifies both files' contents without reading them: through symlinks, inode, size and time. */
+    private String stamp() {
+      return stamp(cert) + "|" + stamp(key);
+    }
+
+    private static String stamp(Path p) {
+      try {
+        java.nio.file.attribute.BasicFileAttributes a =
+            java.nio.file.Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        return a.fileKey() + ":" + a.size() + ":" + a.lastModifiedTime().toMillis();
+      } catch (java.io.IOException e) {
+        return "unreadable";
+      }
+    }
+  }
+
   /** A server context for {@code cert} (PEM chain, leaf first) and {@code key} (PEM PKCS#8); checked to match. */
   static SSLContext load(Path cert, Path key) {
     List<X509Certificate> chain = chain(cert);

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,7 @@ final class FeedWriter implements Writer, AutoCloseable {
    * @param credentials null when anyone who reaches {@code listen} may read
    * @param enabled false outside the daemon: nothing is served then
    */
-  record Serving(InetSocketAddress listen, String path, SSLContext tls, FeedServer.Credentials credentials,
+  record Serving(InetSocketAddress listen, String path, FeedTls.Identity tls, FeedServer.Credentials credentials,
       boolean enabled) {}
 
   private final Serving serving;

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
 
 /** {@code type: feed}: the applied list served over HTTP for network firewalls (Palo Alto EDL, FortiGate feeds). */
 public final class FeedWriterType {
@@ -56,17 +55,17 @@ public final class FeedWriterType {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("family", "'" + s.family() + "' is not one of: ipv4, ipv6, both");
     }
-    SSLContext tls = tls(s);
+    FeedTls.Identity tls = tls(s);
     FeedServer.Credentials credentials = credentials(s, context, listen, tls != null);
     return new FeedWriter(new FeedWriter.Serving(listen, path, tls, credentials, context.serving()), family,
         context.lastApplied(), Clock.systemUTC());
   }
 
-  private static SSLContext tls(Settings s) {
+  private static FeedTls.Identity tls(Settings s) {
     if ((s.tlsCert() == null) != (s.tlsKey() == null)) {
       throw new ConfigException("tls_cert", "set both tls_cert and tls_key, or neither");
     }
-    return s.tlsCert() == null ? null : FeedTls.load(Path.of(s.tlsCert()), Path.of(s.tlsKey()));
+    return s.tlsCert() == null ? null : new FeedTls.Identity(Path.of(s.tlsCert()), Path.of(s.tlsKey()));
   }
 
   private static FeedServer.Credentials credentials(Settings s, WriterContext context, InetSocketAddress listen,

@@ -213,6 +213,46 @@ class FeedTlsAuthTest {
   }
 
   @Test
+  void aRenewedCertificateIsServedWithoutARestartAndABrokenOneIsNot() throws Exception {
+    java.time.Duration before = FeedServer.renewalCheck;
+    FeedServer.renewalCheck = java.time.Duration.ofMillis(100);
+    try {
+      Path live = Files.createDirectory(dir.resolve("live"));
+      Files.copy(cert, live.resolve("cert.pem"));
+      Files.copy(key, live.resolve("key.pem"));
+      feed("tls_cert: " + live.resolve("cert.pem") + "\ntls_key: " + live.resolve("key.pem") + "\n");
+      sync(feed, false, "203.0.113.9");
+      assertEquals("203.0.113.9/32\n", get(trusting(cert), "https").body());
+
+      // A renewal half done (the new certificate beside the old key) is refused; the old identity goes on.
+      Path renewed = keys.resolve("other-cert.pem");
+      Files.copy(renewed, live.resolve("cert.pem.new"));
+      Files.move(live.resolve("cert.pem.new"), live.resolve("cert.pem"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Thread.sleep(500);
+      assertEquals("203.0.113.9/32\n", get(trusting(cert), "https").body(), "still the old certificate");
+
+      // The key follows: from the next check on, new connections get the renewed certificate.
+      Files.copy(keys.resolve("other-key.pem"), live.resolve("key.pem"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+      HttpClient renewedClient = trusting(renewed);
+      String body = null;
+      while (body == null && System.nanoTime() < deadline) {
+        try {
+          body = get(renewedClient, "https").body();
+        } catch (SSLHandshakeException e) {
+          Thread.sleep(100);
+        }
+      }
+      assertEquals("203.0.113.9/32\n", body, "the renewed certificate is served");
+      assertThrows(SSLHandshakeException.class, () -> get(trusting(cert), "https"), "the old one no longer");
+    } finally {
+      FeedServer.renewalCheck = before;
+    }
+  }
+
+  @Test
   void outsideTheDaemonTheFeedNeverTakesThePort() throws Exception {
     try (ServerSocket daemon = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = daemon.getLocalPort();

@@ -160,10 +160,13 @@ class FeedWriterTest {
       t.start();
       clients.add(t);
     }
-    for (int i = 0; i < 20; i++) {
+    // Syncs go on until the clients have asked often enough (a new connection each time) to meet the swaps.
+    for (int i = 0; (i < 20 || seen.size() < 40) && i < 20_000; i++) {
       list = i % 2 == 0 ? b : a;
       assertEquals(SyncResult.Outcome.SUCCESS, syncer.runOnce(new Syncer.Options(false, false)).outcome());
     }
+    list = a;
+    assertEquals(SyncResult.Outcome.SUCCESS, syncer.runOnce(new Syncer.Options(false, false)).outcome());
     done.set(true);
     for (Thread t : clients) {
       t.join();
@@ -174,6 +177,34 @@ class FeedWriterTest {
           + body.substring(0, Math.min(80, body.length())));
     }
     assertEquals(bodyA, get("/feishu-ipsync.txt").body());
+  }
+
+  @Test
+  void stalledClientsCannotKeepAFirewallFromTheList() throws Exception {
+    feed("");
+    list = ips("192.0.2.1");
+    syncer().runOnce(new Syncer.Options(false, false));
+    // Four such connections took the feed down for as long as they stayed when it ran on the JDK's server.
+    List<java.net.Socket> stalled = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 30; i++) {
+        java.net.Socket s = new java.net.Socket();
+        s.bind(new java.net.InetSocketAddress("127.0.0." + (3 + i % 3), 0));
+        s.connect(feed.address());
+        s.getOutputStream().write("GET /feishu-ipsync.txt HTTP/1.1\r\nHost: x\r\n".getBytes());
+        stalled.add(s);
+      }
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + feed.address().getPort() + "/feishu-ipsync.txt")).timeout(java.time.Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals("192.0.2.1/32\n", r.body());
+      }
+    } finally {
+      for (java.net.Socket s : stalled) {
+        s.close();
+      }
+    }
   }
 
   @Test
