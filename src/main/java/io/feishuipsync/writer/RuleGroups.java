@@ -28,6 +28,16 @@ public final class RuleGroups<G extends RuleGroups.Held> {
     Map<RuleKey, String> ours();
 
     List<String> strays();
+
+    /**
+     * Rules without the marker that are exactly what a rule of ours would be (by key, with their ids), most often one
+     * of ours whose description someone changed. The cloud takes no second copy (ECS answers success and creates
+     * nothing), so sending ours again would change nothing on every run; such a rule of a listed address is
+     * {@linkplain Cloud#reclaim reclaimed} instead. Empty for a cloud that refuses the copy.
+     */
+    default Map<RuleKey, String> covered() {
+      return Map.of();
+    }
   }
 
   /** What a cloud does to one group. */
@@ -45,6 +55,13 @@ public final class RuleGroups<G extends RuleGroups.Held> {
     /** Revokes the rules of {@code ids}; a rule someone removed meanwhile counts as removed. */
     void revoke(String group, List<String> ids) throws WriterException;
 
+    /** Gives the {@link Held#covered} rules of {@code rules} (key to id) the marker, making them ours again. */
+    default void reclaim(String group, Map<RuleKey, String> rules) throws WriterException {
+      if (!rules.isEmpty()) {
+        throw new IllegalStateException("a cloud that reports covered rules reclaims them");
+      }
+    }
+
     /** The drift line for stray {@code id} of {@code group}. */
     String stray(String group, String id);
   }
@@ -54,6 +71,7 @@ public final class RuleGroups<G extends RuleGroups.Held> {
   private final String protocol;
   private final Cloud<G> cloud;
   private final Logger log;
+  private final Readings<G> readings;
 
   /** The groups, their protected ports and protocol; {@code log} is the writer's. */
   public RuleGroups(List<String> groupIds, List<PortRange> ports, String protocol, Cloud<G> cloud, Logger log) {
@@ -62,12 +80,13 @@ public final class RuleGroups<G extends RuleGroups.Held> {
     this.protocol = protocol;
     this.cloud = cloud;
     this.log = log;
+    this.readings = new Readings<>(cloud::rules);
   }
 
-  /** Reads every group; fails when one cannot be read. */
+  /** Reads every group, keeping the readings for this run's read and apply; fails when one cannot be read. */
   public void check() throws WriterException {
     for (String g : groupIds) {
-      cloud.rules(g);
+      readings.fresh(g);
     }
   }
 
@@ -79,7 +98,7 @@ public final class RuleGroups<G extends RuleGroups.Held> {
     List<String> drift = new ArrayList<>();
     Map<String, Set<RuleKey>> byGroup = new HashMap<>();
     for (String g : groupIds) {
-      G r = cloud.rules(g);
+      G r = readings.reuse(g);
       byGroup.put(g, r.ours().keySet());
       r.strays().forEach(id -> drift.add(cloud.stray(g, id)));
     }
@@ -118,34 +137,95 @@ public final class RuleGroups<G extends RuleGroups.Held> {
     return common == null ? new TreeSet<>() : common;
   }
 
-  /** Makes every group hold exactly the rules of {@code desired}; nothing changes when a quota would not hold. */
+  /**
+   * Makes every group hold exactly the rules of {@code desired}, from this run's readings; nothing changes when a
+   * quota would not hold. A group that refuses an addition part way (its real quota is below {@code max_rules}, or
+   * someone filled it meanwhile) gets back what this run added to it, so it holds the old list, not half of a change.
+   */
   public void apply(SortedSet<IpRange> desired) throws WriterException {
     Set<RuleKey> want = keys(desired);
     Map<String, G> current = new HashMap<>();
-    for (String g : groupIds) {
-      G r = cloud.rules(g);
-      current.put(g, r);
-      cloud.checkQuota(g, r, want);
+    try {
+      for (String g : groupIds) {
+        G r = readings.reuse(g);
+        current.put(g, r);
+        cloud.checkQuota(g, r, want);
+      }
+      for (String g : groupIds) {
+        converge(g, current.get(g), want);
+      }
+    } finally {
+      readings.forget();
     }
-    for (String g : groupIds) {
-      G r = current.get(g);
-      List<RuleKey> add = want.stream().filter(k -> !r.ours().containsKey(k)).sorted(RuleKey.ORDER).toList();
-      List<String> revoke = new ArrayList<>(r.strays());
-      r.ours().forEach((k, id) -> {
-        if (!want.contains(k)) {
-          revoke.add(id);
-        }
-      });
-      cloud.authorize(g, add);
-      cloud.revoke(g, revoke);
-      if (!add.isEmpty() || !revoke.isEmpty()) {
-        log.info("{}: {} rules authorised, {} revoked", g, add.size(), revoke.size());
+  }
+
+  private void converge(String g, G r, Set<RuleKey> want) throws WriterException {
+    List<RuleKey> add = new ArrayList<>();
+    Map<RuleKey, String> reclaim = new java.util.LinkedHashMap<>();
+    for (RuleKey k : want.stream().filter(k -> !r.ours().containsKey(k)).sorted(RuleKey.ORDER).toList()) {
+      if (r.covered().containsKey(k)) {
+        reclaim.put(k, r.covered().get(k));
+      } else {
+        add.add(k);
       }
     }
+    List<String> revoke = new ArrayList<>(r.strays());
+    r.ours().forEach((k, id) -> {
+      if (!want.contains(k)) {
+        revoke.add(id);
+      }
+    });
+    if (!reclaim.isEmpty()) {
+      // Said once: from the next reading on they are ours.
+      cloud.reclaim(g, reclaim);
+      log.warn("{}: {} rules were what ours would be under another description (changed by hand?); they carry the"
+          + " marker again instead of being sent again on every run: {}", g, reclaim.size(), reclaim.values());
+    }
+    try {
+      cloud.authorize(g, add);
+    } catch (WriterException e) {
+      throw rolledBack(g, r, add, e);
+    }
+    cloud.revoke(g, revoke);
+    if (!add.isEmpty() || !revoke.isEmpty()) {
+      log.info("{}: {} rules authorised, {} revoked", g, add.size(), revoke.size());
+    }
+  }
+
+  /** Revokes the rules of {@code added} that {@code g} holds now and did not hold in {@code before}. */
+  private WriterException rolledBack(String g, G before, List<RuleKey> added, WriterException e) {
+    List<String> ids = new ArrayList<>();
+    try {
+      G now = cloud.rules(g);
+      for (RuleKey k : added) {
+        String id = now.ours().get(k);
+        if (id != null && !before.ours().containsKey(k)) {
+          ids.add(id);
+        }
+      }
+      if (ids.isEmpty()) {
+        return e;
+      }
+      cloud.revoke(g, ids);
+    } catch (WriterException again) {
+      return new WriterException(e.writer(), detail(e) + "; the rules this run had added to " + g
+          + " could not be taken back (" + detail(again) + "): it holds part of the new list until the next run",
+          e.getCause());
+    }
+    log.warn("{}: {} rules this run had added were revoked again after the refusal", g, ids.size());
+    return new WriterException(e.writer(), detail(e) + "; the " + ids.size() + " rules this run had added to " + g
+        + " were revoked again, it holds the list it held before", e.getCause());
+  }
+
+  /** The message without the writer's name in front. */
+  private static String detail(WriterException e) {
+    String m = e.getMessage();
+    return m.startsWith(e.writer() + ": ") ? m.substring(e.writer().length() + 2) : m;
   }
 
   /** Revokes every marked rule of every group. */
   public void teardown() throws WriterException {
+    readings.forget();
     for (String g : groupIds) {
       G r = cloud.rules(g);
       List<String> ids = new ArrayList<>(r.ours().values());

@@ -33,10 +33,17 @@ final class EcsRules {
       List<DescribeSecurityGroupAttributeResponseBodyPermissionsPermission> rules) throws WriterException {
     Map<RuleKey, String> ours = new HashMap<>();
     List<String> strays = new ArrayList<>();
+    Map<RuleKey, String> covered = new HashMap<>();
     int foreign = 0;
     for (DescribeSecurityGroupAttributeResponseBodyPermissionsPermission r : rules) {
       if (r == null || !"ingress".equalsIgnoreCase(r.getDirection()) || !t.marker().equals(r.getDescription())) {
         foreign++;
+        RuleKey k = r == null || !"ingress".equalsIgnoreCase(r.getDirection()) ? null : key(t, r);
+        String id = r == null ? null : r.getSecurityGroupRuleId();
+        if (k != null && id != null && RULE_ID.matcher(id).matches()) {
+          // ECS takes the same rule under another description as already there: sending ours would create nothing.
+          covered.putIfAbsent(k, id);
+        }
         continue;
       }
       String id = r.getSecurityGroupRuleId();
@@ -51,7 +58,7 @@ final class EcsRules {
         ours.put(k, id);
       }
     }
-    return new GroupRules(ours, strays, foreign);
+    return new GroupRules(ours, strays, foreign, covered);
   }
 
   /** The key of a rule of ours, or null when it is not a plain accept rule this writer would have written. */

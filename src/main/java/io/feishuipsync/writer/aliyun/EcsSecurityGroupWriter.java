@@ -6,6 +6,7 @@ import com.aliyun.ecs20140526.models.AuthorizeSecurityGroupRequest.AuthorizeSecu
 import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeRequest;
 import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeResponseBody;
 import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeResponseBody.DescribeSecurityGroupAttributeResponseBodyPermissionsPermission;
+import com.aliyun.ecs20140526.models.ModifySecurityGroupRuleRequest;
 import com.aliyun.ecs20140526.models.RevokeSecurityGroupRequest;
 import com.aliyun.tea.TeaException;
 import io.feishuipsync.core.IpRange;
@@ -39,8 +40,12 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   /** A group holds at most a few thousand rules; more pages than this is an answer not to trust. */
   private static final int MAX_PAGES = 1000;
 
-  /** A group's rules: ours by key (with rule id), marked rules that are not ours to keep, and all other rules. */
-  record GroupRules(Map<RuleKey, String> ours, List<String> strays, int foreign) implements RuleGroups.Held {}
+  /**
+   * A group's rules: ours by key (with rule id), marked rules that are not ours to keep, the number of all other
+   * rules, and of those the ones that admit exactly what one of ours would (see {@link RuleGroups.Held#covered}).
+   */
+  record GroupRules(Map<RuleKey, String> ours, List<String> strays, int foreign, Map<RuleKey, String> covered)
+      implements RuleGroups.Held {}
 
   /** Groups, ports, protocol and marker to keep; {@code maxRules} is the rules-per-group quota. */
   record Target(String region, List<String> groupIds, List<PortRange> ports, String protocol, String marker,
@@ -75,13 +80,6 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   public Set<String> targets() {
     return Names.marked("aliyun security group", t.groupIds().stream().map(g -> g + " in " + t.region()).toList(),
         t.marker());
-  }
-
-  @Override
-  public void check() throws WriterException {
-    for (String g : t.groupIds()) {
-      calls.call("DescribeSecurityGroupAttribute", () -> page(g, null));
-    }
   }
 
   @Override
@@ -166,6 +164,16 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   private void revokeCall(String group, List<String> ids) throws WriterException {
     calls.call("RevokeSecurityGroup", () -> client.get().revokeSecurityGroup(new RevokeSecurityGroupRequest()
         .setRegionId(t.region()).setSecurityGroupId(group).setSecurityGroupRuleId(List.copyOf(ids))));
+  }
+
+  /** One ModifySecurityGroupRule per rule, setting only its description to the marker. */
+  @Override
+  public void reclaim(String group, Map<RuleKey, String> rules) throws WriterException {
+    for (String id : rules.values()) {
+      calls.call("ModifySecurityGroupRule", () -> client.get().modifySecurityGroupRule(
+          new ModifySecurityGroupRuleRequest().setRegionId(t.region()).setSecurityGroupId(group)
+              .setSecurityGroupRuleId(id).setDescription(t.marker())));
+    }
   }
 
   private AuthorizeSecurityGroupRequestPermissions permission(RuleKey k) {

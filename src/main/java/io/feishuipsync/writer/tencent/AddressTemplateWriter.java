@@ -3,6 +3,8 @@ package io.feishuipsync.writer.tencent;
 import com.tencentcloudapi.vpc.v20170312.models.AddressInfo;
 import com.tencentcloudapi.vpc.v20170312.models.AddressTemplate;
 import com.tencentcloudapi.vpc.v20170312.models.DescribeAddressTemplatesRequest;
+import com.tencentcloudapi.vpc.v20170312.models.DescribeVpcTaskResultRequest;
+import com.tencentcloudapi.vpc.v20170312.models.DescribeVpcTaskResultResponse;
 import com.tencentcloudapi.vpc.v20170312.models.Filter;
 import com.tencentcloudapi.vpc.v20170312.models.ModifyAddressTemplateAttributeRequest;
 import io.feishuipsync.core.ChangeSet;
@@ -12,6 +14,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,23 +26,29 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one IP address template holding exactly the list, for the operator's policies to reference. Each change is
  * one ModifyAddressTemplateAttribute call carrying the whole list, so the template goes from the old list to the
- * new one at once; the writer owns every address in it.
+ * new one at once; the writer owns every address in it. The call is asynchronous: the writer waits for its task
+ * (DescribeVpcTaskResult, by the call's RequestId) and reports success only when the task succeeded.
  */
 final class AddressTemplateWriter implements Writer {
 
   private static final Logger log = LoggerFactory.getLogger(AddressTemplateWriter.class);
   private static final int MAX_READ = 10_000;
+  /** How long a template change may run before the writer gives up waiting (the next run reads and retries). */
+  static final Duration TASK_WAIT = Duration.ofSeconds(60);
+  private static final Duration TASK_POLL = Duration.ofSeconds(1);
 
   private final String id;
   private final String marker;
   private final int maxEntries;
   private final VpcCalls calls;
+  private final Sleeper sleeper;
 
   AddressTemplateWriter(String id, String marker, int maxEntries, VpcCalls.Clients clients, Sleeper sleeper) {
     this.id = id;
     this.marker = marker;
     this.maxEntries = maxEntries;
     this.calls = new VpcCalls(name(), clients, sleeper);
+    this.sleeper = sleeper;
   }
 
   @Override
@@ -91,7 +100,43 @@ final class AddressTemplateWriter implements Writer {
       a.setDescription(marker);
       return a;
     }).toArray(AddressInfo[]::new));
-    calls.call("ModifyAddressTemplateAttribute", vpc -> vpc.ModifyAddressTemplateAttribute(req));
+    String task = calls.call("ModifyAddressTemplateAttribute",
+        vpc -> vpc.ModifyAddressTemplateAttribute(req).getRequestId());
+    if (task == null || !task.matches("[A-Za-z0-9-]{1,64}")) {
+      throw new WriterException(name(), "ModifyAddressTemplateAttribute gave no usable RequestId (got "
+          + Sanitize.text(task, 64) + ") to follow its task by; the next run reads the template and retries");
+    }
+    waitFor(task);
+  }
+
+  /** Waits until the task of {@code requestId} succeeded; throws when it failed or ran past {@link #TASK_WAIT}. */
+  private void waitFor(String requestId) throws WriterException {
+    DescribeVpcTaskResultRequest req = new DescribeVpcTaskResultRequest();
+    req.setTaskId(requestId);
+    long polls = TASK_WAIT.toMillis() / TASK_POLL.toMillis();
+    for (long i = 0; i < polls; i++) {
+      DescribeVpcTaskResultResponse r = calls.call("DescribeVpcTaskResult", vpc -> vpc.DescribeVpcTaskResult(req));
+      String status = r == null ? null : r.getStatus();
+      if ("SUCCESS".equals(status)) {
+        return;
+      }
+      if ("FAILED".equals(status)) {
+        throw new WriterException(name(), "the change of template " + id + " failed (task " + requestId + ": "
+            + Sanitize.text(r.getOutput(), 200) + "); the next run reads the template and retries");
+      }
+      if (!"RUNNING".equals(status)) {
+        throw new WriterException(name(), "DescribeVpcTaskResult answered status " + Sanitize.text(status, 32)
+            + " for task " + requestId + "; not reporting a change it cannot confirm");
+      }
+      try {
+        sleeper.sleep(TASK_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WriterException(name(), "interrupted while waiting for task " + requestId);
+      }
+    }
+    throw new WriterException(name(), "the change of template " + id + " was still running after "
+        + TASK_WAIT.toSeconds() + " s (task " + requestId + "); the next run reads the template and retries");
   }
 
   private AddressTemplate template() throws WriterException {

@@ -1,21 +1,17 @@
 package io.feishuipsync.writer.tencent;
 
-import com.tencentcloudapi.vpc.v20170312.models.CreateSecurityGroupPoliciesRequest;
-import com.tencentcloudapi.vpc.v20170312.models.DeleteSecurityGroupPoliciesRequest;
-import com.tencentcloudapi.vpc.v20170312.models.DescribeSecurityGroupPoliciesRequest;
-import com.tencentcloudapi.vpc.v20170312.models.SecurityGroupPolicy;
-import com.tencentcloudapi.vpc.v20170312.models.SecurityGroupPolicySet;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
-import io.feishuipsync.writer.PortRange;
-import io.feishuipsync.writer.RuleGroups;
-import io.feishuipsync.writer.tencent.Policies.Key;
 import io.feishuipsync.writer.Names;
+import io.feishuipsync.writer.PortRange;
+import io.feishuipsync.writer.Readings;
+import io.feishuipsync.writer.RuleGroups;
+import io.feishuipsync.writer.tencent.GroupPolicies.Group;
+import io.feishuipsync.writer.tencent.Policies.Key;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,27 +37,6 @@ final class PolicyWriter implements Writer {
   static final int MAX_CONFLICTS = 5;
   /** Policies per create or delete call: the API's per-request limit is not published, 100 is the default quota. */
   static final int BATCH = 100;
-  private static final int MAX_POLICIES_READ = 10_000;
-
-  /**
-   * A group's ingress policies: its Version, ours by key (with index), our other policies, the foreign count, and
-   * the keys a foreign policy already allows exactly (the API refuses a duplicate, and the address is admitted).
-   */
-  record Group(String version, Map<Key, Long> ours, List<Long> strays, int foreign, Set<Key> covered) {
-
-    /** Policies the group holds while {@code want} is added and before anything is removed. */
-    int peak(Set<Key> want) {
-      Set<Key> all = new HashSet<>(want);
-      all.removeAll(covered);
-      all.addAll(ours.keySet());
-      return all.size() + strays.size() + foreign;
-    }
-
-    /** What is missing of {@code want}: neither ours nor allowed by a foreign policy. */
-    boolean lacks(Key k) {
-      return !ours.containsKey(k) && !covered.contains(k);
-    }
-  }
 
   private static final Comparator<Key> ORDER = Comparator.comparing(Key::cidr).thenComparing(Key::port);
 
@@ -70,7 +45,8 @@ final class PolicyWriter implements Writer {
   private final String protocol;
   private final String marker;
   private final int maxRules;
-  private final VpcCalls calls;
+  private final GroupPolicies calls;
+  private final Readings<Group> readings;
 
   PolicyWriter(List<String> groupIds, List<PortRange> ports, String protocol, String marker, int maxRules,
       VpcCalls.Clients clients, Sleeper sleeper) {
@@ -79,7 +55,8 @@ final class PolicyWriter implements Writer {
     this.protocol = protocol.toUpperCase(Locale.ROOT);
     this.marker = marker;
     this.maxRules = maxRules;
-    this.calls = new VpcCalls(name(), clients, sleeper);
+    this.calls = new GroupPolicies(name(), marker, new VpcCalls(name(), clients, sleeper));
+    this.readings = new Readings<>(calls::read);
   }
 
   @Override
@@ -95,7 +72,7 @@ final class PolicyWriter implements Writer {
   @Override
   public void check() throws WriterException {
     for (String g : groupIds) {
-      group(g);
+      readings.fresh(g);
     }
   }
 
@@ -105,7 +82,7 @@ final class PolicyWriter implements Writer {
     Map<String, Group> byGroup = new HashMap<>();
     List<Set<Key>> admitted = new ArrayList<>();
     for (String g : groupIds) {
-      Group r = group(g);
+      Group r = readings.reuse(g);
       byGroup.put(g, r);
       Set<Key> admits = new HashSet<>(r.ours().keySet());
       admits.addAll(r.covered());
@@ -129,16 +106,21 @@ final class PolicyWriter implements Writer {
   @Override
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
     Set<Key> want = keys(desired);
-    for (String g : groupIds) {
-      checkQuota(g, group(g), want);
-    }
-    for (String g : groupIds) {
-      converge(g, want);
+    try {
+      for (String g : groupIds) {
+        checkQuota(g, readings.reuse(g), want);
+      }
+      for (String g : groupIds) {
+        converge(g, want);
+      }
+    } finally {
+      readings.forget();
     }
   }
 
   @Override
   public void teardown() throws WriterException {
+    readings.forget();
     for (String g : groupIds) {
       converge(g, Set.of());
     }
@@ -154,8 +136,12 @@ final class PolicyWriter implements Writer {
     int added = 0;
     int removed = 0;
     int rounds = MAX_CONFLICTS + 3 + 2 * (maxRules / BATCH);
+    Set<Key> before = null;
+    List<Key> addedNow = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
-      Group r = group(g);
+      // The first round plans from this run's reading; each later one from a fresh read, for the new Version.
+      Group r = round == 0 ? readings.reuse(g) : calls.read(g);
+      before = before == null ? Set.copyOf(r.ours().keySet()) : before;
       List<Key> add = want.stream().filter(r::lacks).sorted(ORDER).toList();
       List<Long> remove = new ArrayList<>(r.strays());
       r.ours().forEach((k, index) -> {
@@ -174,11 +160,19 @@ final class PolicyWriter implements Writer {
           // Someone may have added policies since the first check; the quota still holds for this change.
           checkQuota(g, r, want);
           List<Key> batch = add.subList(0, Math.min(BATCH, add.size()));
-          create(g, r.version(), batch);
+          try {
+            calls.create(g, r.version(), batch);
+          } catch (WriterException e) {
+            if (Policies.isConflict(e)) {
+              throw e;
+            }
+            throw rolledBack(g, before, addedNow, e);
+          }
+          addedNow.addAll(batch);
           added += batch.size();
         } else {
           List<Long> batch = remove.stream().sorted().limit(BATCH).toList();
-          delete(g, r.version(), batch);
+          calls.delete(g, r.version(), batch);
           removed += batch.size();
         }
       } catch (WriterException e) {
@@ -190,6 +184,43 @@ final class PolicyWriter implements Writer {
     }
     throw new WriterException(name(), g + " still differs after " + rounds + " rounds of changes;"
         + " something else keeps changing it");
+  }
+
+  /**
+   * After a refused addition: deletes the policies of {@code addedNow} that {@code g} did not hold {@code before}
+   * (its real quota was below max_rules, or someone filled it meanwhile), so it holds the old list, not half of a
+   * change. A version conflict while doing so is retried like any change.
+   */
+  private WriterException rolledBack(String g, Set<Key> before, List<Key> addedNow, WriterException e) {
+    if (addedNow.isEmpty()) {
+      return e;
+    }
+    String why = e.getMessage().substring(name().length() + 2);
+    try {
+      for (int attempt = 1; ; attempt++) {
+        Group now = calls.read(g);
+        List<Long> indexes = addedNow.stream().filter(k -> !before.contains(k)).map(now.ours()::get)
+            .filter(java.util.Objects::nonNull).sorted().toList();
+        if (indexes.isEmpty()) {
+          break;
+        }
+        try {
+          calls.delete(g, now.version(), indexes);
+          log.warn("{}: {} policies this run had added were deleted again after the refusal", g, indexes.size());
+          break;
+        } catch (WriterException conflict) {
+          if (!Policies.isConflict(conflict) || attempt >= MAX_CONFLICTS) {
+            throw conflict;
+          }
+        }
+      }
+    } catch (WriterException again) {
+      return new WriterException(name(), why + "; the policies this run had added to " + g + " could not be taken"
+          + " back (" + again.getMessage().substring(name().length() + 2) + "): it holds part of the new list until"
+          + " the next run", e.getCause());
+    }
+    return new WriterException(name(), why + "; the " + addedNow.size() + " policies this run had added to " + g
+        + " were deleted again, it holds the list it held before", e.getCause());
   }
 
   private Set<Key> keys(Set<IpRange> cidrs) {
@@ -210,72 +241,5 @@ final class PolicyWriter implements Writer {
           + " mode address_template and reference the template from one policy", g, peak, peak - r.foreign(),
           r.foreign(), maxRules));
     }
-  }
-
-  private Group group(String g) throws WriterException {
-    DescribeSecurityGroupPoliciesRequest req = new DescribeSecurityGroupPoliciesRequest();
-    req.setSecurityGroupId(g);
-    SecurityGroupPolicySet set = calls.call("DescribeSecurityGroupPolicies",
-        vpc -> vpc.DescribeSecurityGroupPolicies(req).getSecurityGroupPolicySet());
-    String version = set == null ? null : set.getVersion();
-    if (version == null || !version.matches("[0-9]{1,18}")) {
-      throw new WriterException(name(), g + ": DescribeSecurityGroupPolicies gave no policy Version (got "
-          + Sanitize.text(version, 32) + "); refusing to change a group whose version is unknown");
-    }
-    SecurityGroupPolicy[] ingress = set.getIngress() == null ? new SecurityGroupPolicy[0] : set.getIngress();
-    if (ingress.length > MAX_POLICIES_READ) {
-      throw new WriterException(name(), g + " answered with " + ingress.length + " ingress policies; refusing");
-    }
-    Map<Key, Long> ours = new HashMap<>();
-    List<Long> strays = new ArrayList<>();
-    int foreign = 0;
-    Set<Key> covered = new HashSet<>();
-    for (int i = 0; i < ingress.length; i++) {
-      SecurityGroupPolicy p = ingress[i];
-      if (p == null || !marker.equals(p.getPolicyDescription())) {
-        foreign++;
-        Key k = p == null ? null : Policies.key(p);
-        if (k != null) {
-          covered.add(k);
-        }
-        continue;
-      }
-      long index = p.getPolicyIndex() == null ? i : p.getPolicyIndex();
-      if (index < 0 || index >= ingress.length) {
-        throw new WriterException(name(), g + ": policy index " + index + " is outside the group's "
-            + ingress.length + " policies; refusing to delete by it");
-      }
-      Key k = Policies.key(p);
-      if (k == null || ours.putIfAbsent(k, index) != null) {
-        // Ours by its marker but not a policy this writer would write, or a second copy of one: to remove.
-        strays.add(index);
-      }
-    }
-    return new Group(version, ours, strays, foreign, covered);
-  }
-
-  /** Adds {@code add} in one call naming {@code version}, in their order, above every other policy. */
-  private void create(String g, String version, List<Key> add) throws WriterException {
-    SecurityGroupPolicySet set = new SecurityGroupPolicySet();
-    set.setVersion(version);
-    set.setIngress(add.stream().map(k -> Policies.policy(k, marker)).toArray(SecurityGroupPolicy[]::new));
-    CreateSecurityGroupPoliciesRequest req = new CreateSecurityGroupPoliciesRequest();
-    req.setSecurityGroupId(g);
-    req.setSecurityGroupPolicySet(set);
-    calls.call("CreateSecurityGroupPolicies", vpc -> vpc.CreateSecurityGroupPolicies(req));
-  }
-
-  private void delete(String g, String version, List<Long> indexes) throws WriterException {
-    SecurityGroupPolicySet set = new SecurityGroupPolicySet();
-    set.setVersion(version);
-    set.setIngress(indexes.stream().map(i -> {
-      SecurityGroupPolicy p = new SecurityGroupPolicy();
-      p.setPolicyIndex(i);
-      return p;
-    }).toArray(SecurityGroupPolicy[]::new));
-    DeleteSecurityGroupPoliciesRequest req = new DeleteSecurityGroupPoliciesRequest();
-    req.setSecurityGroupId(g);
-    req.setSecurityGroupPolicySet(set);
-    calls.call("DeleteSecurityGroupPolicies", vpc -> vpc.DeleteSecurityGroupPolicies(req));
   }
 }

@@ -27,6 +27,8 @@ public final class TencentWriterType {
 
   /** Tencent Cloud's default quota: 100 ingress policies per security group. */
   static final int DEFAULT_MAX_RULES = 100;
+  /** Tencent Cloud's documented quota of members per IP address template. */
+  static final int DEFAULT_MAX_TEMPLATE_ADDRESSES = 20;
 
   /**
    * Settings of the Tencent Cloud writer.
@@ -42,7 +44,7 @@ public final class TencentWriterType {
    * @param description marker in PolicyDescription (default {@code feishu-ipsync}); only marked policies are touched
    * @param mode {@code policies} (default) or {@code address_template}
    * @param templateId the address template, e.g. {@code ipm-0abc1234} (mode {@code address_template})
-   * @param maxRules policies per group, or addresses in the template, the account allows (default 100)
+   * @param maxRules policies per group (default 100), or addresses in the template (default 20), the account allows
    */
   public record Settings(String region, String endpoint, String secretId, String secretKey, String secretKeyFile,
       List<String> groupIds, List<String> ports, String protocol, String description, String mode,
@@ -77,8 +79,9 @@ public final class TencentWriterType {
     if (!marker.matches("[\\p{L}\\p{N} ._:/()#,@+=&;!*-]{1,100}") || marker.isBlank()) {
       throw new ConfigException("description", "must be 1..100 letters, digits, spaces or ._:/()#,@+=&;!*-");
     }
-    int maxRules = CloudSettings.maxRules(s.maxRules(), DEFAULT_MAX_RULES, 1000);
     String mode = s.mode() == null ? "policies" : s.mode();
+    int maxRules = CloudSettings.maxRules(s.maxRules(), mode.equals("address_template")
+        ? DEFAULT_MAX_TEMPLATE_ADDRESSES : DEFAULT_MAX_RULES, 1000);
     if (mode.equals("address_template")) {
       if (s.groupIds() != null || s.ports() != null || s.protocol() != null) {
         throw new ConfigException(s.groupIds() != null ? "group_ids" : s.ports() != null ? "ports" : "protocol",

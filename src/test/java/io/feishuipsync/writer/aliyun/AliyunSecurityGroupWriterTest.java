@@ -170,6 +170,56 @@ class AliyunSecurityGroupWriterTest {
   }
 
   @Test
+  void aQuotaRefusalPartWayTakesBackWhatTheRunAdded() throws Exception {
+    // max_rules says 300, the group's real quota is 150: the first batch of 100 goes in, the second is refused.
+    ecs.addGroup(GROUP, 150);
+    converge(writer(300), first(10));
+    SortedSet<String> before = held("443/443");
+    WriterException e = assertThrows(WriterException.class, () -> converge(writer(300), first(210)));
+    assertTrue(e.getMessage().contains("AuthorizationLimitExceed"), e.getMessage());
+    assertTrue(e.getMessage().contains("the 100 rules this run had added to " + GROUP + " were revoked again, it"
+        + " holds the list it held before"), e.getMessage());
+    assertEquals(before, held("443/443"), "the old list, not half of the new one");
+  }
+
+  @Test
+  void aRuleOfOursWhoseDescriptionWasChangedByHandIsReclaimedOnceNotResentForEver() throws Exception {
+    ecs.addGroup(GROUP, 200);
+    converge(writer(200), first(3));
+    // Someone edits one rule's description in the console: ECS then takes our rule as already there.
+    List<FakeEcs.Rule> rules = ecs.groups.get(GROUP);
+    FakeEcs.Rule edited = rules.get(0);
+    rules.set(0, new FakeEcs.Rule(edited.id(), edited.direction(), edited.protocol(), edited.portRange(),
+        edited.v4(), edited.v6(), "edited by hand", edited.policy(), edited.priority()));
+    ecs.mutations.clear();
+    Writer w = writer(200);
+    assertFalse(w.read().inSync(first(3)), "the edited rule is not ours");
+    converge(w, first(3));
+    assertEquals(List.of("modify " + edited.id() + " description"), ecs.mutations, "reclaimed, not re-sent");
+    assertEquals(text(first(3)), held("443/443"));
+    for (int run = 0; run < 3; run++) {
+      assertTrue(writer(200).read().inSync(first(3)), "in sync from then on");
+    }
+    assertEquals(1, ecs.mutations.size());
+  }
+
+  @Test
+  void anUnchangedRunDescribesEachGroupOnce() throws Exception {
+    ecs.addGroup(GROUP, 200);
+    converge(writer(200), first(5));
+    ecs.calls.clear();
+    Writer w = writer(200);
+    for (int run = 0; run < 3; run++) {
+      converge(w, first(5));
+    }
+    converge(w, first(6));
+    // Three unchanged runs and one that adds: one description each (the reading of check serves read and apply).
+    assertEquals(4, ecs.calls.stream().filter(c -> c.startsWith("DescribeSecurityGroupAttribute")).count(),
+        ecs.calls.toString());
+    assertEquals(text(first(6)), held("443/443"));
+  }
+
+  @Test
   void throttlingIsRetriedWithBackoffAlsoInTheMiddleOfAListing() throws Exception {
     ecs.addGroup(GROUP, 200);
     converge(writer(200), first(25));

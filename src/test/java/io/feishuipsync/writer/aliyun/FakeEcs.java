@@ -45,9 +45,11 @@ import javax.crypto.spec.SecretKeySpec;
  *       {@link #rejected};</li>
  *   <li>it keeps each group's rules (both directions, with rule ids), answers DescribeSecurityGroupAttribute in
  *       pages of {@code MaxResults} (10..1000) with an opaque {@code NextToken}, and refuses unknown groups;</li>
- *   <li>AuthorizeSecurityGroup adds up to 100 rules atomically, refusing a duplicate rule and anything beyond the
- *       group's rule quota (both directions and families counted together) with nothing added;
- *       RevokeSecurityGroup removes rules by id atomically and refuses an unknown id;</li>
+ *   <li>AuthorizeSecurityGroup adds up to 100 rules atomically, refusing anything beyond the group's rule quota
+ *       (both directions and families counted together) with nothing added; a rule the group already holds (under
+ *       any description) is answered with success and not created, as the service does (found by the trust
+ *       review's stand-in of the API); RevokeSecurityGroup removes rules by id atomically and refuses an unknown
+ *       id; ModifySecurityGroupRule changes a rule's description by its id;</li>
  *   <li>it keeps prefix lists (family, MaxEntries, entries) and applies a ModifyPrefixList whole or refuses it
  *       (an entry added twice or removed while absent, the other family, more than MaxEntries);</li>
  *   <li>on demand it answers throttling or any other error code, refuses an action as RAM would
@@ -211,6 +213,7 @@ final class FakeEcs implements AutoCloseable {
         case "DescribeSecurityGroupAttribute" -> describe(params, rules);
         case "AuthorizeSecurityGroup" -> authorize(params, rules);
         case "RevokeSecurityGroup" -> revoke(params, rules);
+        case "ModifySecurityGroupRule" -> modifyRule(params, rules);
         default -> throw new Refusal(404, "InvalidAction.NotFound", "Specified api is not found.");
       };
       calls.add(action + (params.containsKey("NextToken") ? " " + params.get("NextToken") : ""));
@@ -358,6 +361,7 @@ final class FakeEcs implements AutoCloseable {
 
   private Map<String, Object> authorize(Map<String, String> params, List<Rule> rules) {
     List<Rule> add = new ArrayList<>();
+    int sent = 0;
     for (int i = 1; params.containsKey("Permissions." + i + ".IpProtocol"); i++) {
       String p = "Permissions." + i + ".";
       if (i > 100) {
@@ -371,12 +375,18 @@ final class FakeEcs implements AutoCloseable {
       Rule r = new Rule("sgr-" + ids.incrementAndGet(), "ingress", params.get(p + "IpProtocol"),
           params.get(p + "PortRange"), v4, v6, params.getOrDefault(p + "Description", ""),
           params.getOrDefault(p + "Policy", "accept"), params.getOrDefault(p + "Priority", "1"));
-      if (rules.stream().anyMatch(r::sameAs) || add.stream().anyMatch(r::sameAs)) {
+      if (add.stream().anyMatch(r::sameAs)) {
         throw new Refusal(400, "InvalidPermission.Duplicate", "The specified rule exists.");
+      }
+      if (rules.stream().anyMatch(r::sameAs)) {
+        // The service answers success and creates nothing, whatever the description of the one it holds.
+        mutations.add("authorize (exists) " + (r.v4() != null ? r.v4() : r.v6()) + " " + r.portRange());
+        sent++;
+        continue;
       }
       add.add(r);
     }
-    if (add.isEmpty()) {
+    if (add.isEmpty() && sent == 0) {
       throw new Refusal(400, "MissingParameter.Permissions", "no permissions");
     }
     if (rules.size() + add.size() > quota.get(params.get("SecurityGroupId"))) {
@@ -386,6 +396,21 @@ final class FakeEcs implements AutoCloseable {
     rules.addAll(add);
     add.forEach(r -> mutations.add("authorize " + (r.v4() != null ? r.v4() : r.v6()) + " " + r.portRange()));
     return new LinkedHashMap<>();
+  }
+
+  private Map<String, Object> modifyRule(Map<String, String> params, List<Rule> rules) {
+    String id = params.get("SecurityGroupRuleId");
+    for (int i = 0; i < rules.size(); i++) {
+      Rule r = rules.get(i);
+      if (r.id().equals(id)) {
+        rules.set(i, new Rule(r.id(), r.direction(), r.protocol(), r.portRange(), r.v4(), r.v6(),
+            params.getOrDefault("Description", r.description()), r.policy(), r.priority()));
+        mutations.add("modify " + id + " description");
+        return new LinkedHashMap<>();
+      }
+    }
+    throw new Refusal(400, "InvalidSecurityGroupRule.RuleNotExist", "The security group rule " + id
+        + " does not exist.");
   }
 
   private Map<String, Object> revoke(Map<String, String> params, List<Rule> rules) {

@@ -44,7 +44,10 @@ import javax.crypto.spec.SecretKeySpec;
  *       promises to always name it);</li>
  *   <li>the quota of ingress policies per group and of addresses per template, and no policy duplicating one the
  *       group holds (whatever its description; the service's exact rule is not published);</li>
- *   <li>each address template's addresses, replaced whole by ModifyAddressTemplateAttribute.</li>
+ *   <li>each address template's addresses, replaced whole by ModifyAddressTemplateAttribute, asynchronously as
+ *       the service documents it: the call answers at once with a RequestId, the template changes when its task
+ *       ends, and DescribeVpcTaskResult (TaskId: that RequestId) answers RUNNING for {@code taskPolls} polls, then
+ *       SUCCESS (or FAILED, with the template unchanged, when {@code failTasks} is set).</li>
  * </ul>
  * Throttling, permission refusals and concurrent changes are answered on demand. It does not check the JSON shape
  * of requests beyond the fields the writer sends.
@@ -79,7 +82,14 @@ final class FakeVpc implements AutoCloseable {
   /** Runs before each change is applied, to play someone else changing the group first. */
   Runnable beforeChange = () -> {};
   int policyQuota = 100;
-  int templateQuota = 100;
+  /** The documented default: 20 addresses per template. */
+  int templateQuota = 20;
+  /** How many polls a template change's task answers RUNNING before it ends. */
+  int taskPolls = 2;
+  /** Template changes whose task fails instead of succeeding. */
+  boolean failTasks;
+  /** Template changes not yet done, by the RequestId of their call: the template, its new list, polls left. */
+  private final Map<String, Object[]> tasks = new HashMap<>();
 
   private final Map<String, Deque<String>> failures = new HashMap<>();
   private final HttpServer server;
@@ -149,7 +159,9 @@ final class FakeVpc implements AutoCloseable {
       }
     }
     ObjectNode response = JSON.createObjectNode();
-    out.put("RequestId", "fake-" + requests.size());
+    if (!out.has("RequestId")) {
+      out.put("RequestId", "fake-" + requests.size());
+    }
     response.set("Response", out);
     byte[] bytes = JSON.writeValueAsBytes(response);
     ex.getResponseHeaders().add("Content-Type", "application/json");
@@ -232,6 +244,7 @@ final class FakeVpc implements AutoCloseable {
       case "CreateSecurityGroupPolicies", "DeleteSecurityGroupPolicies" -> change(action, req);
       case "DescribeAddressTemplates" -> describeTemplates(req);
       case "ModifyAddressTemplateAttribute" -> modifyTemplate(req);
+      case "DescribeVpcTaskResult" -> taskResult(req);
       default -> error("InvalidAction", "fake: " + action + " is not played");
     };
   }
@@ -343,9 +356,33 @@ final class FakeVpc implements AutoCloseable {
     List<String[]> list = new ArrayList<>();
     req.path("AddressesExtra").forEach(a -> list.add(new String[] {a.path("Address").asText(),
         a.path("Description").asText("")}));
-    templates.put(id, list);
-    mutations.add("modify " + id + " " + list.size());
-    return JSON.createObjectNode();
+    String task = "task-" + java.util.UUID.randomUUID();
+    tasks.put(task, new Object[] {id, list, taskPolls});
+    return JSON.createObjectNode().put("RequestId", task);
+  }
+
+  private ObjectNode taskResult(JsonNode req) {
+    Object[] t = tasks.get(req.path("TaskId").asText());
+    ObjectNode out = JSON.createObjectNode();
+    if (t == null) {
+      return error("ResourceNotFound", "The task does not exist");
+    }
+    int left = (Integer) t[2];
+    if (left > 0) {
+      t[2] = left - 1;
+      return out.put("Status", "RUNNING").put("Output", "");
+    }
+    if (failTasks) {
+      return out.put("Status", "FAILED").put("Output", "InternalError: the template could not be updated");
+    }
+    if (t[1] != null) {
+      @SuppressWarnings("unchecked")
+      List<String[]> list = (List<String[]>) t[1];
+      templates.put((String) t[0], list);
+      mutations.add("modify " + t[0] + " " + list.size());
+      t[1] = null;
+    }
+    return out.put("Status", "SUCCESS").put("Output", "SUCCESS");
   }
 
   private static ObjectNode error(String code, String message) {

@@ -59,6 +59,45 @@ class TencentAddressTemplateTest {
   }
 
   @Test
+  void theChangeIsReportedOnlyOnceItsTaskSucceeded() throws Exception {
+    List<java.time.Duration> waits = new java.util.ArrayList<>();
+    vpc.taskPolls = 3;
+    Writer w = TencentWriterType.create(ConfigLoader.mapper().treeToValue(ConfigLoader.mapper().readTree(
+        TencentPolicyWriterTest.connection(vpc, FakeVpc.SECRET_KEY) + "mode: address_template\ntemplate_id: "
+        + TEMPLATE + "\n"), TencentWriterType.Settings.class), TencentTests.NO_CREDENTIALS, waits::add);
+    converge(w, first(3));
+    assertEquals(3, waits.size(), "one wait per RUNNING answer");
+    assertEquals(4, vpc.requests.stream().filter("DescribeVpcTaskResult"::equals).count());
+    assertEquals(first(3), w.read().entries(), "the template holds the new list when success is reported");
+  }
+
+  @Test
+  void aFailedTaskIsAFailureAndTheTemplateKeepsTheOldList() throws Exception {
+    vpc.failTasks = true;
+    Writer w = writer("");
+    WriterException e = assertThrows(WriterException.class, () -> converge(w, first(3)));
+    assertTrue(e.getMessage().contains("the change of template " + TEMPLATE + " failed (task task-"), e.getMessage());
+    assertTrue(e.getMessage().contains("InternalError: the template could not be updated"), e.getMessage());
+    assertEquals(ips("198.51.100.0", "192.0.2.9"), w.read().entries());
+  }
+
+  @Test
+  void aTaskThatNeverEndsIsAFailureAfterTheWait() throws Exception {
+    vpc.taskPolls = Integer.MAX_VALUE;
+    WriterException e = assertThrows(WriterException.class, () -> converge(writer(""), first(3)));
+    assertTrue(e.getMessage().contains("was still running after 60 s"), e.getMessage());
+  }
+
+  @Test
+  void theDefaultMaxRulesIsTheDocumentedQuotaOf20() throws Exception {
+    WriterException e = assertThrows(WriterException.class, () -> converge(writer(""), first(21)));
+    assertTrue(e.getMessage().contains("would hold 21 addresses but max_rules is 20; nothing changed"),
+        e.getMessage());
+    converge(writer(""), first(20));
+    assertEquals(first(20), writer("").read().entries());
+  }
+
+  @Test
   void aMissingTemplateFailsTheCheck() throws Exception {
     vpc.templates.clear();
     WriterException e = assertThrows(WriterException.class, () -> writer("").check());

@@ -105,6 +105,31 @@ class TencentPolicyWriterTest {
   }
 
   @Test
+  void aQuotaRefusalPartWayTakesBackWhatTheRunAdded() throws Exception {
+    // max_rules says 300, the group's real quota is 150: the first 100 go in, the next call is refused.
+    vpc.policyQuota = 150;
+    converge(writer("max_rules: 300\n"), first(10));
+    List<String> before = ours();
+    WriterException e = assertThrows(WriterException.class, () -> converge(writer("max_rules: 300\n"), first(210)));
+    assertTrue(e.getMessage().contains("LimitExceeded"), e.getMessage());
+    assertTrue(e.getMessage().contains("the 100 policies this run had added to " + GROUP + " were deleted again, it"
+        + " holds the list it held before"), e.getMessage());
+    assertEquals(before, ours(), "the old list, not half of the new one");
+  }
+
+  @Test
+  void anUnchangedRunDescribesEachGroupOnce() throws Exception {
+    Writer w = writer("");
+    converge(w, first(5));
+    vpc.requests.clear();
+    for (int run = 0; run < 3; run++) {
+      converge(w, first(5));
+    }
+    assertEquals(3, vpc.requests.stream().filter(c -> c.equals("DescribeSecurityGroupPolicies")).count(),
+        vpc.requests.toString());
+  }
+
+  @Test
   void aGroupChangedMeanwhileIsReadAgainAndConverges() throws Exception {
     converge(writer(""), first(2));
     int[] interfere = {2};
