@@ -43,7 +43,9 @@ final class RunCommand implements Callable<Integer> {
         MetricsServer metrics = config.metrics().listen() == null ? null
             : new MetricsServer(config.metrics().listen(), w.metrics)) {
       if (metrics != null) {
-        LoggerFactory.getLogger(RunCommand.class).info("metrics at http://{}/metrics", config.metrics().listen());
+        String host = metrics.address().getAddress().getHostAddress();
+        LoggerFactory.getLogger(RunCommand.class).info("metrics at http://{}:{}/metrics",
+            host.contains(":") ? "[" + host + "]" : host, metrics.address().getPort());
       }
       // A stop abandons a fetch (nothing applied yet); an apply in progress finishes.
       Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)),

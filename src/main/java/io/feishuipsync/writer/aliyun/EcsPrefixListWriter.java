@@ -17,6 +17,7 @@ import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Lazy;
 import io.feishuipsync.writer.PrefixLists;
+import io.feishuipsync.writer.Readings;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
@@ -44,6 +45,7 @@ final class EcsPrefixListWriter implements Writer {
   private final String description;
   private final EcsCalls calls;
   private final Lazy<Client, Exception> client;
+  private final Readings<Listing> readings = new Readings<>(list -> describe());
   private IpRange.Family family;
 
   EcsPrefixListWriter(String region, String id, String description, EcsSecurityGroupWriter.Clients clients,
@@ -72,16 +74,18 @@ final class EcsPrefixListWriter implements Writer {
 
   @Override
   public void check() throws WriterException {
-    describe();
+    readings.fresh(id);
   }
 
+  /** From the check's reading (one describe a run); a change describes again, for the entries it modifies. */
   @Override
   public Holding read() throws WriterException {
-    return Holding.of(describe().entries());
+    return Holding.of(readings.reuse(id).entries());
   }
 
   @Override
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
+    readings.forget();
     PrefixLists.update(name(), MAX_CONFLICTS, EcsPrefixListWriter::isConflict, () -> {
       Listing list = describe();
       SortedSet<IpRange> want = scope(desired);

@@ -14,6 +14,7 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.Readings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ final class AddressTemplateWriter implements Writer {
   private final int maxEntries;
   private final VpcCalls calls;
   private final Sleeper sleeper;
+  private final Readings<AddressTemplate> readings = new Readings<>(template -> template());
 
   AddressTemplateWriter(String id, String marker, int maxEntries, VpcCalls.Clients clients, Sleeper sleeper) {
     this.id = id;
@@ -63,12 +65,13 @@ final class AddressTemplateWriter implements Writer {
 
   @Override
   public void check() throws WriterException {
-    template();
+    readings.fresh(id);
   }
 
+  /** From the check's reading (one describe a run); a change describes again. */
   @Override
   public Holding read() throws WriterException {
-    return Holding.of(entries(template()));
+    return Holding.of(entries(readings.reuse(id)));
   }
 
   @Override
@@ -78,6 +81,7 @@ final class AddressTemplateWriter implements Writer {
       throw new WriterException(name(), "the template would hold " + desired.size() + " addresses but max_rules is "
           + maxEntries + "; nothing changed. Raise max_rules to the account's addresses-per-template quota");
     }
+    readings.forget();
     modify(desired);
     log.info("{}: now {} addresses ({} added, {} removed)", id, desired.size(),
         desired.stream().filter(r -> !current.contains(r)).count(),
