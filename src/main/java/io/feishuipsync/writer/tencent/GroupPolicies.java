@@ -2,6 +2,8 @@ package io.feishuipsync.writer.tencent;
 
 import com.tencentcloudapi.vpc.v20170312.models.CreateSecurityGroupPoliciesRequest;
 import com.tencentcloudapi.vpc.v20170312.models.DeleteSecurityGroupPoliciesRequest;
+import com.tencentcloudapi.vpc.v20170312.models.DescribeSecurityGroupLimitsRequest;
+import com.tencentcloudapi.vpc.v20170312.models.DescribeSecurityGroupLimitsResponse;
 import com.tencentcloudapi.vpc.v20170312.models.DescribeSecurityGroupPoliciesRequest;
 import com.tencentcloudapi.vpc.v20170312.models.SecurityGroupPolicy;
 import com.tencentcloudapi.vpc.v20170312.models.SecurityGroupPolicySet;
@@ -48,6 +50,14 @@ final class GroupPolicies {
     this.writer = writer;
     this.marker = marker;
     this.calls = calls;
+  }
+
+  /** The account's quota of policies per security group, as DescribeSecurityGroupLimits gives it (may be null). */
+  Long policyLimit() throws WriterException {
+    DescribeSecurityGroupLimitsResponse r = calls.call("DescribeSecurityGroupLimits",
+        vpc -> vpc.DescribeSecurityGroupLimits(new DescribeSecurityGroupLimitsRequest()));
+    return r == null || r.getSecurityGroupLimitSet() == null ? null
+        : r.getSecurityGroupLimitSet().getSecurityGroupPolicyLimit();
   }
 
   /** Reads {@code g}: its Version and its ingress policies, sorted. */

@@ -45,6 +45,10 @@ final class PolicyWriter implements Writer {
   private final String protocol;
   private final String marker;
   private final int maxRules;
+  /** Policies a group may hold in this run: max_rules, or the account's real quota when that is lower. */
+  private volatile int limit;
+  /** What was last said about the account's quota, so a run repeats nothing. */
+  private volatile String saidOfQuota;
   private final GroupPolicies calls;
   private final Readings<Group> readings;
 
@@ -55,6 +59,7 @@ final class PolicyWriter implements Writer {
     this.protocol = protocol.toUpperCase(Locale.ROOT);
     this.marker = marker;
     this.maxRules = maxRules;
+    this.limit = maxRules;
     this.calls = new GroupPolicies(name(), marker, new VpcCalls(name(), clients, sleeper));
     this.readings = new Readings<>(calls::read);
   }
@@ -108,6 +113,9 @@ final class PolicyWriter implements Writer {
     Set<Key> want = keys(desired);
     try {
       for (String g : groupIds) {
+        if (g.equals(groupIds.get(0))) {
+          limit = limit();
+        }
         checkQuota(g, readings.reuse(g), want);
       }
       for (String g : groupIds) {
@@ -233,13 +241,45 @@ final class PolicyWriter implements Writer {
     return out;
   }
 
+  /**
+   * max_rules, or the account's quota of policies per group when DescribeSecurityGroupLimits says it is lower: a
+   * change beyond the real quota is refused before it starts, not half way. When the quota cannot be read (a CAM
+   * policy without the action) max_rules counts, and a refusal part way is taken back.
+   */
+  private int limit() {
+    String said;
+    int out = maxRules;
+    try {
+      Long real = calls.policyLimit();
+      if (real == null || real < 1 || real > 100_000) {
+        said = "DescribeSecurityGroupLimits gave no usable policy limit (" + real + "); max_rules " + maxRules
+            + " counts";
+      } else {
+        out = (int) Math.min(maxRules, real);
+        said = real < maxRules ? "the account allows " + real + " policies per group, fewer than max_rules "
+            + maxRules + "; the lower one counts" : null;
+      }
+    } catch (WriterException e) {
+      said = "cannot read the account's quota (" + e.getMessage().substring(name().length() + 2) + "); max_rules "
+          + maxRules + " counts";
+    }
+    if (said != null && !said.equals(saidOfQuota)) {
+      log.warn("{}: {}", name(), said);
+    }
+    saidOfQuota = said;
+    return out;
+  }
+
   private void checkQuota(String g, Group r, Set<Key> want) throws WriterException {
     int peak = r.peak(want);
-    if (peak > maxRules) {
+    int max = limit;
+    if (peak > max) {
+      String allowed = max < maxRules ? "the account allows " + max + " (DescribeSecurityGroupLimits)"
+          : "max_rules is " + max;
       throw new WriterException(name(), String.format("%s would need %d ingress policies during the update (%d for"
-          + " Feishu, %d others) but max_rules is %d; nothing changed. Raise max_rules to the group's quota, or use"
+          + " Feishu, %d others) but %s; nothing changed. Raise max_rules to the group's quota, or use"
           + " mode address_template and reference the template from one policy", g, peak, peak - r.foreign(),
-          r.foreign(), maxRules));
+          r.foreign(), allowed));
     }
   }
 }

@@ -42,8 +42,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>each security group's ingress policies in order and its policy Version, incremented by every change; a
  *       create or delete naming another Version is refused, and one naming none fails the test (the writer
  *       promises to always name it);</li>
- *   <li>the quota of ingress policies per group and of addresses per template, and no policy duplicating one the
- *       group holds (whatever its description; the service's exact rule is not published);</li>
+ *   <li>the quota of ingress policies per group (told by DescribeSecurityGroupLimits) and of addresses per
+ *       template, and no policy duplicating one the group holds (whatever its description; the service's exact
+ *       rule is not published);</li>
  *   <li>each address template's addresses, replaced whole by ModifyAddressTemplateAttribute, asynchronously as
  *       the service documents it: the call answers at once with a RequestId, the template changes when its task
  *       ends, and DescribeVpcTaskResult (TaskId: that RequestId) answers RUNNING for {@code taskPolls} polls, then
@@ -245,6 +246,7 @@ final class FakeVpc implements AutoCloseable {
       case "DescribeAddressTemplates" -> describeTemplates(req);
       case "ModifyAddressTemplateAttribute" -> modifyTemplate(req);
       case "DescribeVpcTaskResult" -> taskResult(req);
+      case "DescribeSecurityGroupLimits" -> limits();
       default -> error("InvalidAction", "fake: " + action + " is not played");
     };
   }
@@ -359,6 +361,14 @@ final class FakeVpc implements AutoCloseable {
     String task = "task-" + java.util.UUID.randomUUID();
     tasks.put(task, new Object[] {id, list, taskPolls});
     return JSON.createObjectNode().put("RequestId", task);
+  }
+
+  private ObjectNode limits() {
+    ObjectNode out = JSON.createObjectNode();
+    out.putObject("SecurityGroupLimitSet").put("SecurityGroupLimit", 50).put("SecurityGroupPolicyLimit", policyQuota)
+        .put("ReferedSecurityGroupLimit", 10).put("SecurityGroupInstanceLimit", 2000)
+        .put("InstanceSecurityGroupLimit", 5);
+    return out;
   }
 
   private ObjectNode taskResult(JsonNode req) {

@@ -106,15 +106,28 @@ class TencentPolicyWriterTest {
 
   @Test
   void aQuotaRefusalPartWayTakesBackWhatTheRunAdded() throws Exception {
-    // max_rules says 300, the group's real quota is 150: the first 100 go in, the next call is refused.
+    // max_rules says 300, the group's real quota is 150, and the CAM policy does not let the writer read it: the
+    // first 100 go in, the next call is refused.
     vpc.policyQuota = 150;
     converge(writer("max_rules: 300\n"), first(10));
     List<String> before = ours();
+    vpc.failNext("DescribeSecurityGroupLimits", "UnauthorizedOperation");
     WriterException e = assertThrows(WriterException.class, () -> converge(writer("max_rules: 300\n"), first(210)));
     assertTrue(e.getMessage().contains("LimitExceeded"), e.getMessage());
     assertTrue(e.getMessage().contains("the 100 policies this run had added to " + GROUP + " were deleted again, it"
         + " holds the list it held before"), e.getMessage());
     assertEquals(before, ours(), "the old list, not half of the new one");
+  }
+
+  @Test
+  void theAccountsRealQuotaIsReadBeforeAChangeAndALowerOneCounts() throws Exception {
+    vpc.policyQuota = 150;
+    converge(writer("max_rules: 300\n"), first(10));
+    vpc.mutations.clear();
+    WriterException e = assertThrows(WriterException.class, () -> converge(writer("max_rules: 300\n"), first(210)));
+    assertTrue(e.getMessage().contains("would need 210 ingress policies during the update (210 for Feishu, 0"
+        + " others) but the account allows 150 (DescribeSecurityGroupLimits); nothing changed"), e.getMessage());
+    assertEquals(List.of(), vpc.mutations, "refused before anything was sent");
   }
 
   @Test
