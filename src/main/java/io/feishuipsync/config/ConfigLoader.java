@@ -93,7 +93,7 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException(path + ": file not found (use --config to name another)", e);
     } catch (JacksonException e) {
-      throw new ConfigException(path + ": not valid YAML: " + e.getOriginalMessage() + ConfigText.lineOf(e), e);
+      throw new ConfigException(path + ": not valid YAML: " + ConfigText.yamlProblem(e) + ConfigText.lineOf(e), e);
     } catch (IOException e) {
       throw new ConfigException(path + ": cannot read: " + FileErrors.describe(e), e);
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.feishuipsync.core.ConfigException;
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.state.SecretFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,11 +54,29 @@ final class ConfigText {
     try {
       return YAML.readTree(text);
     } catch (JacksonException e) {
-      throw new ConfigException(null, "not valid YAML: " + e.getOriginalMessage() + lineOf(e));
+      throw new ConfigException(null, "not valid YAML: " + yamlProblem(e) + lineOf(e));
     }
   }
 
   /** " (line N)" where Jackson knows the line, else nothing. */
+  /**
+   * What the YAML parser says is wrong, in one line and without the text around it: its message quotes the line it
+   * stopped at (which may hold a secret) and a caret under it; only the problem sentences are kept, and the line
+   * number ({@link #lineOf}) says where.
+   */
+  static String yamlProblem(JacksonException e) {
+    String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    List<String> kept = new ArrayList<>();
+    for (String line : original.split("\\R")) {
+      String t = line.strip();
+      if (t.isEmpty() || line.startsWith("  ") || t.startsWith("in 'reader'") || t.startsWith("^")) {
+        continue;
+      }
+      kept.add(t);
+    }
+    return Sanitize.text(kept.isEmpty() ? "unreadable" : String.join("; ", kept), 200);
+  }
+
   static String lineOf(JacksonException e) {
     return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
   }

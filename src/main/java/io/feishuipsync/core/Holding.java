@@ -18,7 +18,8 @@ public record Holding(SortedSet<IpRange> entries, List<String> drift) {
 
   public Holding {
     entries = Collections.unmodifiableSortedSet(new TreeSet<>(entries));
-    drift = List.copyOf(drift);
+    // A drift line may quote what a tool printed or a cloud answered: one clean line each.
+    drift = drift.stream().map(d -> Sanitize.text(d, 1000)).toList();
   }
 
   /** Holding exactly {@code entries}, with nothing else amiss. */

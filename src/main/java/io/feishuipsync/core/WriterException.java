@@ -9,10 +9,17 @@ public final class WriterException extends Exception {
     this(writer, message, null);
   }
 
+  /**
+   * Writer name and message are made one clean line ({@link Sanitize}): a message may quote what a tool printed or a
+   * cloud answered.
+   */
   public WriterException(String writer, String message, Throwable cause) {
-    super(writer + ": " + message, cause);
-    this.writer = writer;
+    super(Sanitize.text(writer, MAX) + ": " + Sanitize.text(message, MAX), cause);
+    this.writer = Sanitize.text(writer, MAX);
   }
+
+  /** Longest name or message kept: far beyond any this program writes, short of a flood. */
+  private static final int MAX = 4000;
 
   /** Name of the writer that failed. */
   public String writer() {

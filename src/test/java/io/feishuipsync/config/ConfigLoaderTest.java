@@ -306,6 +306,19 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
   }
 
+  /** Found by fuzzing (ConfigFuzzTest): the YAML parser's message quoted the broken line, a secret with it. */
+  @Test
+  void brokenYamlIsOneLineThatNeverQuotesTheFile() throws IOException {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, "feishu:\n  app_id: cli_a1b2c3\n  app_secret: \"pl41n-s3cret-value\n  x: ]\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> loader(Map.of()).load(f));
+    assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+    assertFalse(e.getMessage().contains("pl41n-s3cret-value"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    ConfigException key = error(MINIMAL + "\u202eevil\u0007: 1\n");
+    assertFalse(key.getMessage().chars().anyMatch(c -> c == 0x202e || c == 7), key.getMessage());
+  }
+
   @Test
   void metricsAndNotificationsAreRead() throws IOException {
     Path secret = dir.resolve("hook-secret");

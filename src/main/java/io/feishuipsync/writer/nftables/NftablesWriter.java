@@ -6,6 +6,7 @@ import io.feishuipsync.core.AddressSets;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.RestoreStep;
 import io.feishuipsync.core.Watch;
 import io.feishuipsync.core.Writer;
@@ -67,7 +68,7 @@ final class NftablesWriter implements Writer {
     try {
       items = JSON.readTree(r.stdout()).path("nftables");
     } catch (IOException e) {
-      throw new WriterException(name(), "nft printed JSON this writer cannot read: " + e.getMessage(), e);
+      throw new WriterException(name(), "nft printed JSON this writer cannot read: " + unreadable(e), e);
     }
     TreeSet<IpRange> entries = new TreeSet<>();
     List<String> drift = new ArrayList<>();
@@ -200,7 +201,7 @@ final class NftablesWriter implements Writer {
       }
       return false;
     } catch (IOException e) {
-      throw new WriterException(name(), "nft printed JSON this writer cannot read: " + e.getMessage(), e);
+      throw new WriterException(name(), "nft printed JSON this writer cannot read: " + unreadable(e), e);
     }
   }
 
@@ -214,6 +215,12 @@ final class NftablesWriter implements Writer {
       Thread.currentThread().interrupt();
       throw new WriterException(name(), "interrupted while running " + nft, e);
     }
+  }
+
+  /** The JSON parser's complaint in one line, without the location block it appends. */
+  private static String unreadable(IOException e) {
+    String m = e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage();
+    return Sanitize.text(String.valueOf(m), 200);
   }
 
   private static String abbreviate(String s) {
