@@ -50,6 +50,18 @@ class AwsWritersTest {
   }
 
   @Test
+  void aQuotaRefusalPartWayTakesBackWhatTheRunAdded() throws Exception {
+    // max_rules says 200, the account's real quota is 60: the first batch of 50 goes in, the second is refused.
+    converge(securityGroup(200), first(5));
+    SortedSet<IpRange> before = securityGroup(200).read().entries();
+    WriterException e = assertThrows(WriterException.class, () -> converge(securityGroup(200), first(105)));
+    assertTrue(e.getMessage().contains("RulesPerSecurityGroupLimitExceeded"), e.getMessage());
+    assertTrue(e.getMessage().contains("rules this run had added to " + group + " were revoked again, it holds the"
+        + " list it held before"), e.getMessage());
+    assertEquals(before, securityGroup(200).read().entries(), "the old list, not half of the new one");
+  }
+
+  @Test
   void quotaCountsTheRulesHeldDuringTheUpdate() throws Exception {
     converge(securityGroup(60), first(40));
     SortedSet<IpRange> rotated = new TreeSet<>(first(60));
