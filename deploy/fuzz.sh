@@ -17,8 +17,13 @@ targets=(
 )
 logs="target/fuzz"
 mkdir -p "$logs"
-# The classes once; each round then only runs Surefire.
+# The classes once; each round then only runs Surefire. Its reports of the last full run (which
+# deploy/reliability.py reads) are put back at the end: a fuzzing round would leave one method per class in them.
 mvn -B -q -o test-compile
+if [ -d target/surefire-reports ]; then
+  rm -rf "$logs/surefire-reports.kept" && cp -a target/surefire-reports "$logs/surefire-reports.kept"
+  trap 'rm -rf target/surefire-reports && mv "$logs/surefire-reports.kept" target/surefire-reports' EXIT
+fi
 failed=0
 total=0
 for t in "${targets[@]}"; do

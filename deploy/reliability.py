@@ -274,6 +274,45 @@ CASES = [
     ("Text read back from a store (status file, cluster database: messages, writer names, errors, node ids) is "
      "escaped like network text before `status` shows it",
      ["StatusFileTest#textWrittenIntoTheStoreByAnyoneElseIsEscapedWhenReadBack"]),
+    ("The address guards count what each writer will hold against what its own target admits now: an entry a "
+     "store claims is applied or pending that no firewall holds counts as new; removals are never held back",
+     ["HeldGuardTest#aPendingEntryNoWriterHoldsCountsAsNew", "HeldGuardTest#aWriterThatHoldsItAlreadyGainsOneAddress",
+      "HeldGuardTest#forceLiftsIt", "HeldGuardTest#theOperatorsOwnEntriesAreNotCounted"]),
+    ("Forty connections that never finish their headers, a client dripping a byte at a time, more connections than "
+     "a client's share, oversized headers: the feed and the metrics endpoint (Jetty) keep answering real clients, "
+     "in the JVM and as the packaged daemon; no feed password in the debug log; a renewed TLS certificate is "
+     "served without a restart, a half-renewed one is not",
+     ["BoundedServerTest#clientsThatNeverFinishTheirHeadersCannotKeepARealOneOut",
+      "BoundedServerTest#aConnectionIsClosedAtItsDeadlineEvenWhenItNeverFallsIdle",
+      "BoundedServerTest#oneClientGetsItsShareOfConnectionsAndNoMore",
+      "BoundedServerTest#oneRequestPerConnectionAndOversizedHeadersAreRefused",
+      "BoundedServerTest#beyondTheConnectionCapNewClientsWaitForAPlaceInsteadOfFailing",
+      "FeedWriterTest#stalledClientsCannotKeepAFirewallFromTheList",
+      "ListenersDaemonIT#stalledClientsKeepNeitherTheFeedNorTheMetricsFromARealClient",
+      "FeedTlsAuthTest#aRenewedCertificateIsServedWithoutARestartAndABrokenOneIsNot"]),
+    ("A cloud's real quota below `max_rules`: a refusal part way through a change takes back what the run added "
+     "(ECS, AWS, Tencent), so the group holds the old list; Tencent's real quota is read first and a lower one "
+     "refuses the change before it starts",
+     ["AliyunSecurityGroupWriterTest#aQuotaRefusalPartWayTakesBackWhatTheRunAdded",
+      "AwsWritersTest#aQuotaRefusalPartWayTakesBackWhatTheRunAdded",
+      "TencentPolicyWriterTest#aQuotaRefusalPartWayTakesBackWhatTheRunAdded",
+      "TencentPolicyWriterTest#theAccountsRealQuotaIsReadBeforeAChangeAndALowerOneCounts"]),
+    ("Tencent address templates: a change is reported only once its asynchronous task succeeded; a failed or endless "
+     "task is a failure; the default limit is the documented 20 addresses",
+     ["TencentAddressTemplateTest#theChangeIsReportedOnlyOnceItsTaskSucceeded",
+      "TencentAddressTemplateTest#aFailedTaskIsAFailureAndTheTemplateKeepsTheOldList",
+      "TencentAddressTemplateTest#aTaskThatNeverEndsIsAFailureAfterTheWait",
+      "TencentAddressTemplateTest#theDefaultMaxRulesIsTheDocumentedQuotaOf20"]),
+    ("An ECS rule of ours whose description was changed by hand gets the marker back once instead of being re-sent "
+     "on every run; each run describes each group once",
+     ["AliyunSecurityGroupWriterTest#aRuleOfOursWhoseDescriptionWasChangedByHandIsReclaimedOnceNotResentForEver",
+      "AliyunSecurityGroupWriterTest#anUnchangedRunDescribesEachGroupOnce",
+      "TencentPolicyWriterTest#anUnchangedRunDescribesEachGroupOnce"]),
+    ("A broken config is one line that never quotes the file (a secret on the broken line stays out of the error); "
+     "keys and tool output with control or bidi characters are escaped in every error and drift line",
+     ["ConfigLoaderTest#brokenYamlIsOneLineThatNeverQuotesTheFile",
+      "ConfigFuzzTest#anyTextIsAConfigOrOneClearError",
+      "KernelOutputFuzzTest#iptablesAndIpsetOutputIsAHoldingOrOneClearError"]),
     ("Own entries that admit the whole IPv4 space through IPv4-mapped, NAT64 or 6to4 ranges are refused naming the "
      "key; an IPv4 /8 or narrower through them is accepted",
      ["ListSectionsTest#ownEntriesThatLetTheWholeIpv4SpaceInThroughMappingOrTranslationAreRefused"]),
@@ -317,6 +356,33 @@ CASES = [
      "by hand as root); config not world-readable",
      ["StateStoreTest#snapshotRoundTripsAndIsPrivate", "PackageIT#installedFilesUserAndPermissions",
       "PackageIT#syncRunByRootLeavesStateTheServiceCanUseAndAForeignLockIsAClearError"]),
+    ("Cases nobody listed: properties (jqwik) and fuzzing (Jazzer)", None),
+    ("Address arithmetic over random ranges of both families: canonical text round-trips, order agrees with "
+     "equality, containment is prefix arithmetic, mapped and zoned forms never pass, a change turns the old list "
+     "into the new one, the reduction keeps every address",
+     ["AddressProperties#canonicalTextParsesBackToTheSameRange",
+      "AddressProperties#orderAgreesWithEqualityAndIsAntisymmetric", "AddressProperties#containmentIsPrefixArithmetic",
+      "AddressProperties#mappedFormsFailTheSourcePolicyAndZonedFormsDoNotParse",
+      "AddressProperties#aPrefixWithAHostBitSetIsRefused",
+      "AddressProperties#theChangeBetweenTwoListsTurnsTheOldIntoTheNew",
+      "AddressProperties#withoutCoveredKeepsEveryAddressAndNoRedundantEntry"]),
+    ("Runs over random lists: the merge never loses a fresh address or an own entry, pending removals never outlive "
+     "their grace nor remove a listed address, a refusing guard leaves writer and snapshot as they were, a failed "
+     "source keeps its last list; writers read back exactly what they were asked to hold (file; ECS and Tencent "
+     "against their fakes)",
+     ["SyncProperties#theMergeNeverLosesAnAddressAFreshSourceListedNorAnOwnEntry",
+      "SyncProperties#pendingRemovalsNeverKeepAnAddressPastItsGraceNorRemoveAListedOne",
+      "SyncProperties#aRefusingGuardLeavesTheWriterUntouched", "SyncProperties#aFailedSourceKeepsItsLastGoodListWhole",
+      "ReadBackProperties#theFileWriterReadsBackExactlyWhatItWrote",
+      "EcsReadBackProperties#readsBackExactlyWhatItWasAskedToHold",
+      "TencentReadBackProperties#bothModesReadBackExactlyWhatTheyWereAskedToHold"]),
+    ("Every parser of outside input, fuzzed (committed inputs and crashes replayed; `deploy/fuzz.sh` for new "
+     "ones): a checked value or one clean error line, never another exception",
+     ["FeishuAnswerFuzzTest#anyAnswerIsAListOrOneClearError", "ConfigFuzzTest#anyTextIsAConfigOrOneClearError",
+      "KernelOutputFuzzTest#nftOutputIsAHoldingOrOneClearError",
+      "KernelOutputFuzzTest#iptablesAndIpsetOutputIsAHoldingOrOneClearError",
+      "StateFilesFuzzTest#anySnapshotBytesAreASnapshotOrOneClearProblem",
+      "StateFilesFuzzTest#anyStatusBytesAreAStatusOrNothing"]),
     ("Under the real init system", None),
     ("The packaged unit, unchanged, under systemd 252 as PID 1 (Debian 12 container): `enable --now`, first sync in "
      "the kernel, a changed list after a restart, a clean stop (inactive, exit 0), rules kept, no secret in the "
