@@ -21,6 +21,12 @@ public final class WriterException extends Exception {
   /** Longest name or message kept: far beyond any this program writes, short of a flood. */
   private static final int MAX = 4000;
 
+  /** The message without the writer's name in front: for a sentence that wraps it in another of the same writer. */
+  public String detail() {
+    String m = getMessage();
+    return m.startsWith(writer + ": ") ? m.substring(writer.length() + 2) : m;
+  }
+
   /** Name of the writer that failed. */
   public String writer() {
     return writer;

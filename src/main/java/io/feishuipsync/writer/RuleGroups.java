@@ -208,19 +208,13 @@ public final class RuleGroups<G extends RuleGroups.Held> {
       }
       cloud.revoke(g, ids);
     } catch (WriterException again) {
-      return new WriterException(e.writer(), detail(e) + "; the rules this run had added to " + g
-          + " could not be taken back (" + detail(again) + "): it holds part of the new list until the next run",
+      return new WriterException(e.writer(), e.detail() + "; the rules this run had added to " + g
+          + " could not be taken back (" + again.detail() + "): it holds part of the new list until the next run",
           e.getCause());
     }
     log.warn("{}: {} rules this run had added were revoked again after the refusal", g, ids.size());
-    return new WriterException(e.writer(), detail(e) + "; the " + ids.size() + " rules this run had added to " + g
+    return new WriterException(e.writer(), e.detail() + "; the " + ids.size() + " rules this run had added to " + g
         + " were revoked again, it holds the list it held before", e.getCause());
-  }
-
-  /** The message without the writer's name in front. */
-  private static String detail(WriterException e) {
-    String m = e.getMessage();
-    return m.startsWith(e.writer() + ": ") ? m.substring(e.writer().length() + 2) : m;
   }
 
   /** Revokes every marked rule of every group. */

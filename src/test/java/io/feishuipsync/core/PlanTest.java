@@ -46,6 +46,11 @@ class PlanTest {
     assertFalse(p.allowed());
     assertTrue(p.refusal().contains("removes 6 of 10"), p.refusal());
     assertTrue(p.refusal().contains("--force"), p.refusal());
+    // Found by the mutation run: the figures were not pinned, nor the boundary.
+    assertEquals("the change removes 6 of 10 current entries (60%), more than guard.max_removal_ratio 50%; rerun"
+        + " with --force if this is expected", p.refusal());
+    assertTrue(Plan.of(Optional.of(range(1, 10)), range(1, 5), GuardSettings.DEFAULTS, false).allowed(),
+        "5 of 10 is exactly the ratio: allowed");
   }
 
   @Test

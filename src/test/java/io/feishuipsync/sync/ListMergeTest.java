@@ -95,6 +95,18 @@ class ListMergeTest {
         RemovalSettings.IMMEDIATE, true).refusal(), "force lifts it");
   }
 
+  /** Found by the mutation run: the exact boundary and the figures of the per-source ratio were not pinned. */
+  @Test
+  void aSourceMayLoseExactlyTheRatioAndTheRefusalGivesItsFigures() {
+    Snapshot s = snapshot(Map.of("feishu", range(1, 100), "lark", range(200, 203)), List.of(), ips());
+    assertNull(plan(List.of(ok("feishu", range(1, 100)), ok("lark", range(200, 201))), s, ips(),
+        RemovalSettings.IMMEDIATE, false).refusal(), "2 of 4 is exactly max_removal_ratio 50%: allowed");
+    Snapshot five = snapshot(Map.of("feishu", range(1, 100), "lark", range(200, 204)), List.of(), ips());
+    assertEquals("lark: the change removes 3 of its 5 entries (60%), more than guard.max_removal_ratio 50%; rerun"
+        + " with --force if this is expected", plan(List.of(ok("feishu", range(1, 100)), ok("lark",
+        range(200, 201))), five, ips(), RemovalSettings.IMMEDIATE, false).refusal());
+  }
+
   @Test
   void aFailedSourceKeepsItsLastGoodListAndItsAge() {
     Snapshot s = snapshot(Map.of("feishu", range(1, 4), "lark", range(10, 12)), List.of(), ips());

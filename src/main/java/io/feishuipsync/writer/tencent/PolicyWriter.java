@@ -203,7 +203,7 @@ final class PolicyWriter implements Writer {
     if (addedNow.isEmpty()) {
       return e;
     }
-    String why = e.getMessage().substring(name().length() + 2);
+    String why = e.detail();
     try {
       for (int attempt = 1; ; attempt++) {
         Group now = calls.read(g);
@@ -224,7 +224,7 @@ final class PolicyWriter implements Writer {
       }
     } catch (WriterException again) {
       return new WriterException(name(), why + "; the policies this run had added to " + g + " could not be taken"
-          + " back (" + again.getMessage().substring(name().length() + 2) + "): it holds part of the new list until"
+          + " back (" + again.detail() + "): it holds part of the new list until"
           + " the next run", e.getCause());
     }
     return new WriterException(name(), why + "; the " + addedNow.size() + " policies this run had added to " + g
@@ -260,7 +260,7 @@ final class PolicyWriter implements Writer {
             + maxRules + "; the lower one counts" : null;
       }
     } catch (WriterException e) {
-      said = "cannot read the account's quota (" + e.getMessage().substring(name().length() + 2) + "); max_rules "
+      said = "cannot read the account's quota (" + e.detail() + "); max_rules "
           + maxRules + " counts";
     }
     if (said != null && !said.equals(saidOfQuota)) {
