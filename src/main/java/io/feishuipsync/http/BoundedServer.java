@@ -88,7 +88,6 @@ public final class BoundedServer implements AutoCloseable {
     connector.setHost(address.getAddress().getHostAddress());
     connector.setPort(address.getPort());
     connector.setIdleTimeout(limits.deadline().toMillis());
-    connector.setReuseAddress(false);
     connector.addEventListener(new Bounds(limits, connector));
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));

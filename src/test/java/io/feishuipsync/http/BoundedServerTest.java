@@ -164,6 +164,20 @@ class BoundedServerTest {
     assertTrue(refused.startsWith("HTTP/1.1 431"), refused.lines().findFirst().orElse("closed"));
   }
 
+  /** The server closes each connection, so its side waits in TIME_WAIT: a restart must still get the port. */
+  @Test
+  void aRestartRightAfterServingGetsThePortBack() throws Exception {
+    start(BoundedServer.Limits.DEFAULTS);
+    int port = server.address().getPort();
+    for (int i = 0; i < 5; i++) {
+      assertEquals("HTTP/1.1 200 OK", request("127.0.0.2"));
+    }
+    server.close();
+    server = BoundedServer.start("t", new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+        BoundedServer.Limits.DEFAULTS, null, HELLO);
+    assertEquals("HTTP/1.1 200 OK", request("127.0.0.2"));
+  }
+
   @Test
   void beyondTheConnectionCapNewClientsWaitForAPlaceInsteadOfFailing() throws Exception {
     start(new BoundedServer.Limits(4, 8, Duration.ofSeconds(1), 8192));
