@@ -287,6 +287,7 @@ CASES = [
       "BoundedServerTest#oneClientGetsItsShareOfConnectionsAndNoMore",
       "BoundedServerTest#oneRequestPerConnectionAndOversizedHeadersAreRefused",
       "BoundedServerTest#beyondTheConnectionCapNewClientsWaitForAPlaceInsteadOfFailing",
+      "BoundedServerTest#aRestartRightAfterServingGetsThePortBack",
       "FeedWriterTest#stalledClientsCannotKeepAFirewallFromTheList",
       "ListenersDaemonIT#stalledClientsKeepNeitherTheFeedNorTheMetricsFromARealClient",
       "FeedTlsAuthTest#aRenewedCertificateIsServedWithoutARestartAndABrokenOneIsNot"]),
