@@ -112,10 +112,8 @@ final class PolicyWriter implements Writer {
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
     Set<Key> want = keys(desired);
     try {
+      limit = limit();
       for (String g : groupIds) {
-        if (g.equals(groupIds.get(0))) {
-          limit = limit();
-        }
         checkQuota(g, readings.reuse(g), want);
       }
       for (String g : groupIds) {
