@@ -35,6 +35,8 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
   private static final long PARAM_INVALID = 1810001L;
   private static final Set<Long> NO_SCOPE = Set.of(99991672L, 99991679L);
   private static final int MAX_PAGE_TOKEN = 2048;
+  /** Listings of a list of several pages before it is given up as changing too fast to read whole. */
+  private static final int MAX_LISTINGS = 3;
 
   private final FeishuSettings settings;
   private final Clock clock;
@@ -54,7 +56,7 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
   public SourceList fetch() throws SourceException {
     exchange.begin();
     try {
-      return fetchWithRestarts();
+      return agreedListing();
     } catch (SourceException e) {
       throw exchange.stopped() ? Exchange.abandoned() : e;
     } catch (RuntimeException e) {
@@ -95,9 +97,38 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
     exchange.close();
   }
 
-  /** Lists all pages; a rejected token and a rejected page token each restart the listing from page 1, once. */
-  private SourceList fetchWithRestarts() throws SourceException {
+  /**
+   * Lists until two listings in a row agree, at most {@link #MAX_LISTINGS} times. A list of several pages can
+   * change between two of them, and a listing read across the change (old pages and new) is a list Feishu never
+   * published: applied, it would keep some of the old addresses open and leave some of the new ones out. A single
+   * page is one answer, whole by itself, and is not read twice. The list is stamped with when the first of the two
+   * agreeing listings began.
+   */
+  private SourceList agreedListing() throws SourceException {
     Retries.Attempts attempts = new Retries.Attempts();
+    Listing last = fetchWithRestarts(attempts);
+    for (int n = 2; last.pages() > 1; n++) {
+      if (n > MAX_LISTINGS) {
+        throw new SourceException("Feishu's list changed between its pages in each of " + MAX_LISTINGS
+            + " listings in a row; nothing applied (the next run reads it again)", null);
+      }
+      Listing again = fetchWithRestarts(attempts);
+      if (again.list().entries().equals(last.list().entries())) {
+        break;
+      }
+      log.info("Feishu's list changed while its {} pages were read (listing {} differs from the one before);"
+          + " reading it again", last.pages(), n);
+      last = again;
+    }
+    SourceList l = last.list();
+    return new SourceList(l.entries(), l.source(), l.fetchedAt(), attempts.requests);
+  }
+
+  /** One listing of every page: the list, and how many pages it took. */
+  private record Listing(SourceList list, int pages) {}
+
+  /** Lists all pages; a rejected token and a rejected page token each restart the listing from page 1, once. */
+  private Listing fetchWithRestarts(Retries.Attempts attempts) throws SourceException {
     boolean newToken = false;
     boolean restartedPaging = false;
     while (true) {
@@ -129,7 +160,7 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
     }
   }
 
-  private SourceList list(Retries.Attempts attempts) throws SourceException, Restart {
+  private Listing list(Retries.Attempts attempts) throws SourceException, Restart {
     // The list is stamped with when its listing began: a node that stalls mid-fetch must not pass off what it read
     // then as newer than a list another node fetched meanwhile (cluster mode never goes back to an older list).
     Instant began = clock.instant();
@@ -183,7 +214,7 @@ public final class FeishuClient implements AddressSource, AutoCloseable {
       }
       if (!more.asBoolean(false)) {
         log.debug("listing complete: {} entries in {} page(s)", entries.size(), page);
-        return new SourceList(entries, settings.baseUrl().toString(), began, attempts.requests);
+        return new Listing(new SourceList(entries, settings.baseUrl().toString(), began, attempts.requests), page);
       }
       JsonNode next = data.path("page_token");
       if (!next.isTextual() || next.asText().isEmpty()) {

@@ -30,6 +30,11 @@ public final class TestConfig {
     return new TestConfig(feishu.baseUrl().toString(), stateDir);
   }
 
+  /** A config for the Feishu stand-in reached at {@code baseUrl} (through a proxy, say), with no writer yet. */
+  public static TestConfig pointedAt(String baseUrl, Path stateDir) {
+    return new TestConfig(baseUrl, stateDir);
+  }
+
   /**
    * A config for {@code feishu} laid out in {@code dir}: state in {@code dir/state}, and {@link #fileWriter()} and
    * {@link #write()} at {@code dir/allow.conf} and {@code dir/config.yaml}.

@@ -99,6 +99,8 @@ public final class FakeFeishu implements AutoCloseable, AfterEachCallback {
   private volatile int invalidateTokenAfterPages = -1;
   private volatile Fault everything;
   private volatile long listDelayMillis;
+  private volatile java.util.function.IntConsumer afterPage = n -> { };
+  private final java.util.concurrent.atomic.AtomicInteger pagesServed = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicInteger pageTokenRejections = new AtomicInteger();
 
   /**
@@ -171,6 +173,15 @@ public final class FakeFeishu implements AutoCloseable, AfterEachCallback {
     this.invalidateTokenAfterPages = pages;
   }
 
+  /**
+   * Calls {@code hook} with the count of listing pages served so far, after each page is built and before it is
+   * sent: a test changes the list there, between two pages of one listing.
+   */
+  public FakeFeishu afterPage(java.util.function.IntConsumer hook) {
+    this.afterPage = hook;
+    return this;
+  }
+
   /** Every page claims more with this same page token. */
   public FakeFeishu loopingPageToken(String token) {
     this.loopingPageToken = token;
@@ -206,6 +217,7 @@ public final class FakeFeishu implements AutoCloseable, AfterEachCallback {
   }
 
   public synchronized FakeFeishu heal() {
+    afterPage = n -> { };
     secret = APP_SECRET;
     listDelayMillis = 0;
     missingScope = false;
@@ -361,6 +373,7 @@ public final class FakeFeishu implements AutoCloseable, AfterEachCallback {
     if (invalidateTokenAfterPages > 0 && --invalidateTokenAfterPages == 0) {
       invalidateTokens();
     }
+    afterPage.accept(pagesServed.incrementAndGet());
     answer(ex, new Fault(200, out.toString(), Map.of(), listDelayMillis));
   }
 

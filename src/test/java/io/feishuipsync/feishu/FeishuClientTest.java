@@ -55,11 +55,49 @@ class FeishuClientTest {
       SourceList list = c.fetch();
       assertEquals(120, list.entries().size());
       assertTrue(list.entries().contains(IpRange.parse("198.51.100.1")));
-      assertEquals(4, list.requests());
+      // Several pages are read twice: two listings that agree make one list.
+      assertEquals(1 + 3 + 3, list.requests());
       assertEquals(1, feishu.tokenRequests());
-      assertEquals(3, feishu.listRequests());
+      assertEquals(3 + 3, feishu.listRequests());
       assertEquals(feishu.baseUrl().toString(), list.source());
     }
+  }
+
+  /**
+   * Feishu's list changes between page 1 and page 2 of a listing: that listing mixes the old list and the new, a list
+   * Feishu never published, and is not what the client returns; it reads again until two listings agree.
+   */
+  @Test
+  void aListThatChangesBetweenPagesIsReadAgainUntilTwoListingsAgree() throws Exception {
+    List<String> old = FakeFeishu.docAddresses(120);
+    List<String> next = FakeFeishu.docAddresses(130).subList(10, 130);
+    feishu.entries(old).afterPage(n -> {
+      if (n == 1) {
+        feishu.entries(next);
+      }
+    });
+    try (FeishuClient c = client()) {
+      SourceList list = c.fetch();
+      assertEquals(ranges(next), list.entries(), "the new list, whole");
+      assertEquals(3 * 3, feishu.listRequests(), "a mixed listing, then two that agree");
+    }
+  }
+
+  @Test
+  void aListThatChangesInEveryListingIsRefusedWithNothingApplied() {
+    feishu.entries(FakeFeishu.docAddresses(120)).afterPage(n -> {
+      if (n % 3 == 1) {
+        feishu.entries(FakeFeishu.docAddresses(120 + n).subList(n, 120 + n));
+      }
+    });
+    SourceException e = fails(client());
+    assertTrue(e.getMessage().contains("changed between its pages in each of 3 listings in a row"), e.getMessage());
+  }
+
+  static java.util.SortedSet<IpRange> ranges(List<String> l) {
+    java.util.TreeSet<IpRange> out = new java.util.TreeSet<>();
+    l.forEach(s -> out.add(IpRange.parse(s)));
+    return out;
   }
 
   @Test
@@ -95,8 +133,8 @@ class FeishuClientTest {
       SourceList list = c.fetch();
       assertEquals(120, list.entries().size());
       assertEquals(2, feishu.tokenRequests());
-      // token, pages 1-2, rejected page 3, token, pages 1-3
-      assertEquals(1 + 3 + 1 + 3, list.requests());
+      // token, pages 1-2, rejected page 3, token, pages 1-3, and pages 1-3 again to confirm them
+      assertEquals(1 + 3 + 1 + 3 + 3, list.requests());
       List<String> auth = feishu.authorizations();
       assertNotEquals(auth.get(0), auth.get(auth.size() - 1), "the new token is used");
     }
