@@ -38,7 +38,10 @@ final class QuietQuartz extends TurboFilter {
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
-      Throwable t) {
+      Throwable thrown) {
+    // Quartz passes the exception either as such or as the last argument of a format ("... {}", msg, e).
+    Throwable t = thrown != null ? thrown
+        : params != null && params.length > 0 && params[params.length - 1] instanceof Throwable last ? last : null;
     if (t == null || !logger.getName().startsWith("org.quartz") || !level.isGreaterOrEqual(Level.WARN)) {
       return FilterReply.NEUTRAL;
     }

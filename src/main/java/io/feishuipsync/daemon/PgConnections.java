@@ -29,6 +29,14 @@ public final class PgConnections implements ConnectionProvider {
     // A database that stops answering mid-query must not hold a sync thread for long.
     source.setSocketTimeout(120);
     source.setTcpKeepAlive(true);
+    // And the server's end of every session, Quartz's included: a node cut off by a silent network (packets dropped,
+    // no reset) leaves its session open on the server, holding whatever row lock it had (Quartz's qrtz_locks), and
+    // with the server's default keepalive of two hours no other node could take the cluster job over. The server
+    // probes an idle session after one check-in interval and ends it after three unanswered probes; a transaction
+    // left idle ends after a few intervals (the cluster run's own connection allows longer, see ClusterNode).
+    long checkin = Math.max(1, settings.checkinInterval().toSeconds());
+    source.setOptions("-c tcp_keepalives_idle=" + checkin + " -c tcp_keepalives_interval=" + checkin
+        + " -c tcp_keepalives_count=3 -c idle_in_transaction_session_timeout=" + Math.max(30, 4 * checkin) + "s");
     source.setApplicationName("feishu-ipsync " + settings.nodeId());
   }
 

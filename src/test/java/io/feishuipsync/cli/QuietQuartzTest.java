@@ -44,6 +44,21 @@ class QuietQuartzTest {
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(seen);
   }
 
+  /** StdRowLockSemaphore logs {@code error("Couldn't rollback jdbc connection. {}", msg, e)}: the exception last. */
+  @Test
+  void anExceptionPassedAsTheLastArgumentIsOneLineToo() {
+    org.slf4j.Logger semaphore = LoggerFactory.getLogger("org.quartz.impl.jdbcjobstore.StdRowLockSemaphore");
+    SQLException closed = new SQLException("This connection has been closed.", "08003");
+    for (int i = 0; i < 5; i++) {
+      semaphore.error("Couldn't rollback jdbc connection. {}", closed.getMessage(), closed);
+    }
+    List<ILoggingEvent> lines = seen.list;
+    assertEquals(1, lines.size(), lines.toString());
+    assertNull(lines.get(0).getThrowableProxy(), "no stack trace");
+    assertTrue(lines.get(0).getFormattedMessage().contains("This connection has been closed."),
+        lines.get(0).getFormattedMessage());
+  }
+
   @Test
   void aFailureRepeatedEveryCheckInIsOneLineWithoutAStackTraceEveryTenMinutes() {
     org.slf4j.Logger store = LoggerFactory.getLogger("org.quartz.impl.jdbcjobstore.JobStoreTX");

@@ -33,6 +33,7 @@ final class Ec2Proxy implements AutoCloseable {
   private final HttpServer server;
   private final URI moto;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final List<Change> changes = new java.util.ArrayList<>();
   private volatile String hold;
   private final CountDownLatch held = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
@@ -63,6 +64,20 @@ final class Ec2Proxy implements AutoCloseable {
 
   void reset() {
     calls.clear();
+    changes.clear();
+  }
+
+  /**
+   * One call of a modifying action that moto answered: the access key id it was signed with (tests give each node its
+   * own), when it reached the proxy and when moto's answer was back (nanoTime), and moto's status.
+   */
+  record Change(String action, String keyId, long begun, long ended, int status) {}
+
+  /** The modifying calls since the last reset, in the order they reached the proxy. */
+  List<Change> changes() {
+    synchronized (changes) {
+      return changes.stream().sorted(java.util.Comparator.comparingLong(Change::begun)).toList();
+    }
   }
 
   /** The next call of {@code action} waits, unanswered, until {@link #dropHeld()}; it never reaches moto. */
@@ -79,6 +94,7 @@ final class Ec2Proxy implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    long begun = System.nanoTime();
     byte[] body = ex.getRequestBody().readAllBytes();
     String action = action(new String(body, StandardCharsets.UTF_8));
     calls.computeIfAbsent(action, k -> new AtomicInteger()).incrementAndGet();
@@ -112,6 +128,12 @@ final class Ec2Proxy implements AutoCloseable {
     try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
       answer = in == null ? new byte[0] : in.readAllBytes();
     }
+    if (MODIFYING.contains(action)) {
+      synchronized (changes) {
+        changes.add(new Change(action, keyId(ex.getRequestHeaders().getFirst("Authorization")), begun,
+            System.nanoTime(), status));
+      }
+    }
     String type = c.getContentType();
     if (type != null) {
       ex.getResponseHeaders().add("Content-Type", type);
@@ -120,6 +142,15 @@ final class Ec2Proxy implements AutoCloseable {
     try (OutputStream out = ex.getResponseBody()) {
       out.write(answer);
     }
+  }
+
+  /** The access key id of a SigV4 Authorization header ({@code Credential=KEY/date/region/service/...}). */
+  private static String keyId(String authorization) {
+    if (authorization == null) {
+      return "";
+    }
+    int at = authorization.indexOf("Credential=");
+    return at < 0 ? "" : authorization.substring(at + 11).split("/", 2)[0];
   }
 
   private static String action(String form) {
