@@ -14,6 +14,8 @@ targets=(
   'io.feishuipsync.fuzz.KernelOutputFuzzTest#iptablesAndIpsetOutputIsAHoldingOrOneClearError'
   'io.feishuipsync.state.StateFilesFuzzTest#anySnapshotBytesAreASnapshotOrOneClearProblem'
   'io.feishuipsync.state.StateFilesFuzzTest#anyStatusBytesAreAStatusOrNothing'
+  'io.feishuipsync.state.DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem'
+  'io.feishuipsync.writer.tencent.TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
 )
 logs="target/fuzz"
 mkdir -p "$logs"

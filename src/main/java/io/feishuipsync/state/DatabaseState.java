@@ -125,7 +125,14 @@ public final class DatabaseState implements SyncState {
     try {
       byte[] last = body("SELECT line FROM ipsync_history ORDER BY id DESC LIMIT 1");
       if (last != null) {
-        JsonNode previous = StateStore.json().readTree(last);
+        // Only read to skip a repeat: a last row that is not JSON (edited, or not ours) is no repeat, and must not
+        // keep this change from being recorded (found by fuzzing: its parse error escaped as a multi-line failure).
+        JsonNode previous;
+        try {
+          previous = StateStore.json().readTree(last);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+          previous = null;
+        }
         if (previous != null && StateStore.sameChange(previous, line)) {
           // A run retried after its apply but before its commit finds the same change to record.
           return;

@@ -41,12 +41,15 @@ public final class CloudCalls<E extends Exception> {
     String describe(String operation, E e, String code);
 
     /**
-     * A failure that is not an answer of the service (network, client, bug): the error to report, or throws it
-     * unchanged; by default an unchecked one travels as it is.
+     * A failure that is not an answer of the service (network, client): the error to report. An unchecked one is the
+     * SDK choking on what came back (an empty or malformed body its parser did not expect: Tencent's SDK throws a
+     * NullPointerException for one, found by fuzzing); it is reported as an unreadable answer, in one line.
      */
     default WriterException other(String writer, String operation, Exception e) {
-      if (e instanceof RuntimeException r) {
-        throw r;
+      if (e instanceof RuntimeException) {
+        return new WriterException(writer, operation + " failed: the answer could not be read ("
+            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Sanitize.text(e.getMessage(), 300))
+            + ")", e);
       }
       return new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage()), e);
     }

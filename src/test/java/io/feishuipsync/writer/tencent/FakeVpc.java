@@ -130,6 +130,18 @@ final class FakeVpc implements AutoCloseable {
     failures.computeIfAbsent(action, a -> new ArrayDeque<>()).addAll(List.of(codes));
   }
 
+  /**
+   * The next call of {@code action} is answered with {@code body} as it stands and HTTP {@code status}, whatever it
+   * holds (a fuzz target's bytes); the call changes nothing.
+   */
+  synchronized void answerNextWith(String action, int status, byte[] body) {
+    raw.computeIfAbsent(action, a -> new ArrayDeque<>()).add(new Raw(status, body));
+  }
+
+  private record Raw(int status, byte[] body) {}
+
+  private final Map<String, java.util.Deque<Raw>> raw = new java.util.HashMap<>();
+
   synchronized List<Policy> ingress(String group) {
     return List.copyOf(groups.get(group).ingress);
   }
@@ -142,6 +154,19 @@ final class FakeVpc implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     byte[] body = ex.getRequestBody().readAllBytes();
     ObjectNode out;
+    Raw given;
+    synchronized (this) {
+      String action = ex.getRequestHeaders().getFirst("X-TC-Action");
+      given = raw.containsKey(action) ? raw.get(action).poll() : null;
+    }
+    if (given != null) {
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(given.status(), given.body().length == 0 ? -1 : given.body().length);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(given.body());
+      }
+      return;
+    }
     synchronized (this) {
       String action = ex.getRequestHeaders().getFirst("X-TC-Action");
       requests.add(action);
