@@ -16,6 +16,7 @@ targets=(
   'io.feishuipsync.state.StateFilesFuzzTest#anyStatusBytesAreAStatusOrNothing'
   'io.feishuipsync.state.DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem'
   'io.feishuipsync.writer.tencent.TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
+  'io.feishuipsync.writer.aliyun.EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
 )
 logs="target/fuzz"
 mkdir -p "$logs"

@@ -148,9 +148,37 @@ final class FakeEcs implements AutoCloseable {
     server.stop(0);
   }
 
+  /**
+   * The next call of {@code action} is answered with {@code body} as it stands and HTTP {@code status}, whatever it
+   * holds (a fuzz target's bytes); the call changes nothing.
+   */
+  synchronized void answerNextWith(String action, int status, byte[] body) {
+    raw.computeIfAbsent(action, a -> new java.util.ArrayDeque<>()).add(new Raw(status, body));
+  }
+
+  private record Raw(int status, byte[] body) {}
+
+  /** Drops the answers {@link #answerNextWith} queued that no call took. */
+  synchronized void forgetAnswers() {
+    raw.clear();
+  }
+
+  private final Map<String, java.util.Deque<Raw>> raw = new java.util.HashMap<>();
+
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body = ex.getRequestBody().readNBytes(1 << 20);
+      Raw given;
+      synchronized (this) {
+        String action = ex.getRequestHeaders().getFirst("x-acs-action");
+        given = action != null && raw.containsKey(action) ? raw.get(action).poll() : null;
+      }
+      if (given != null) {
+        ex.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
+        ex.sendResponseHeaders(given.status(), given.body().length == 0 ? -1 : given.body().length);
+        ex.getResponseBody().write(given.body());
+        return;
+      }
       Answer a;
       synchronized (this) {
         a = answer(ex, body);

@@ -140,6 +140,11 @@ final class FakeVpc implements AutoCloseable {
 
   private record Raw(int status, byte[] body) {}
 
+  /** Drops the answers {@link #answerNextWith} queued that no call took. */
+  synchronized void forgetAnswers() {
+    raw.clear();
+  }
+
   private final Map<String, java.util.Deque<Raw>> raw = new java.util.HashMap<>();
 
   synchronized List<Policy> ingress(String group) {

@@ -13,6 +13,7 @@ import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.fuzz.Lines;
+import java.nio.charset.StandardCharsets;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +52,13 @@ class TencentAnswerFuzzTest {
   @FuzzTest(maxDuration = "10s")
   void anyAnswerIsReadOrOneClearError(FuzzedDataProvider data) {
     BugDetectors.allowNetworkConnections((host, port) -> host.equals("localhost") || host.startsWith("127."));
-    vpc.answerNextWith(data.pickValue(ACTIONS), data.pickValue(STATUSES), data.consumeRemainingAsBytes());
+    vpc.forgetAnswers();
+    String action = data.pickValue(ACTIONS);
+    int status = data.pickValue(STATUSES);
+    byte[] answer = data.consumeRemainingAsBytes();
+    vpc.answerNextWith(action, status, answer);
+    // An error may quote the answer (sanitized); the fuzzer learns the secret's text and may put it there itself.
+    boolean secretInAnswer = new String(answer, StandardCharsets.ISO_8859_1).contains(FakeVpc.SECRET_KEY);
     SortedSet<IpRange> desired = new TreeSet<>(java.util.List.of(IpRange.parse("198.51.100.7"),
         IpRange.parse("203.0.113.0/28")));
     try {
@@ -61,7 +68,8 @@ class TencentAnswerFuzzTest {
       writer.apply(desired, ChangeSet.between(before.entries(), desired));
     } catch (WriterException e) {
       Lines.oneClearLine(e.getMessage());
-      assertFalse(e.getMessage().contains(FakeVpc.SECRET_KEY), "no secret in: " + e.getMessage());
+      assertFalse(!secretInAnswer && e.getMessage().contains(FakeVpc.SECRET_KEY),
+          "no secret in: " + e.getMessage());
     }
   }
 }
