@@ -68,16 +68,23 @@ class CloudSharedTest {
     assertEquals("w: Op said Slow", e.getMessage());
   }
 
+  /**
+   * A WriterException of the call's own passes unchanged; an unchecked one (an SDK choking on a malformed answer:
+   * Tencent's throws a NullPointerException for an empty body) is an unreadable answer, in one line.
+   */
   @Test
-  void aWriterErrorOfTheCallPassesAndAnUncheckedFailureTravelsAsItIs() {
+  void aWriterErrorOfTheCallPassesAndAnUncheckedFailureIsAnUnreadableAnswer() {
     WriterException own = new WriterException("w", "no body");
     assertSame(own, assertThrows(WriterException.class, () -> calls.call("Op", () -> {
       throw own;
     })));
-    IllegalStateException bug = new IllegalStateException("bug");
-    assertSame(bug, assertThrows(IllegalStateException.class, () -> calls.call("Op", () -> {
-      throw bug;
-    })));
+    NullPointerException choked = new NullPointerException("Cannot read field \"response\" because \"errResp\" is null");
+    WriterException e = assertThrows(WriterException.class, () -> calls.call("Op", () -> {
+      throw choked;
+    }));
+    assertSame(choked, e.getCause());
+    assertEquals("Op failed: the answer could not be read (NullPointerException: Cannot read field \"response\""
+        + " because \"errResp\" is null)", e.detail());
   }
 
   @Test
