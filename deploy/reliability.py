@@ -383,7 +383,37 @@ CASES = [
       "KernelOutputFuzzTest#nftOutputIsAHoldingOrOneClearError",
       "KernelOutputFuzzTest#iptablesAndIpsetOutputIsAHoldingOrOneClearError",
       "StateFilesFuzzTest#anySnapshotBytesAreASnapshotOrOneClearProblem",
-      "StateFilesFuzzTest#anyStatusBytesAreAStatusOrNothing"]),
+      "StateFilesFuzzTest#anyStatusBytesAreAStatusOrNothing",
+      "DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem",
+      "TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError", "EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError"]),
+    ("Findings of the fuzzers, fixed and pinned: an unreadable last history row no longer keeps a change from being "
+     "recorded; an SDK choking on a malformed cloud answer is one line, not an escaped NullPointerException",
+     ["DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem",
+      "CloudSharedTest#aWriterErrorOfTheCallPassesAndAnUncheckedFailureIsAnUnreadableAnswer"]),
+    ("Faults on a real link: the daemon in a network namespace, Feishu's stand-in, PostgreSQL and the cloud across "
+     "a veth pair", None),
+    ("30 % loss, then 30 % resets (nftables rules on the link) while the list changes three times: every kernel sample "
+     "(4 a second) is one whole list, no run outlives its deadline, the history replays to the kernel, the last list "
+     "once the link heals",
+     ["NetworkFaultsIT#lossAndResetsOnTheLinkLeaveTheOldListOrTheNewAndNoRunHangs"]),
+    ("The link cut for a minute in the middle of a run (a slow listing under way): the old list held at every sample, "
+     "runs go on failing each within its deadline, with the reason in one line; the new list once the link is back",
+     ["NetworkFaultsIT#aLinkCutForAMinuteInTheMiddleOfARunKeepsTheOldListUntilItHeals"]),
+    ("A slow link (a 64 kbit/s token bucket on both ends): 1,000 entries over 20 pages applied",
+     ["NetworkFaultsIT#aSlowLinkDeliversAThousandEntries"]),
+    ("Seconds of latency and a peer that never answers (the tests' TCP proxy): slow but in time is applied; too slow "
+     "or stalled ends by the deadline with the old list and a `timeout` line",
+     ["NetworkFaultsIT#secondsOfLatencyOrAStalledPeerEndTheRunByItsDeadlineWithTheOldList"]),
+    ("A list that changes between the pages of one listing (found by the loss test: a run applied half the old list "
+     "and half the new): read again until two listings agree, at most three",
+     ["FeishuClientTest#aListThatChangesBetweenPagesIsReadAgainUntilTwoListingsAgree",
+      "FeishuClientTest#aListThatChangesInEveryListingIsRefusedWithNothingApplied"]),
+    ("Cluster over the faulty link: 30 % loss, then the database cut off from the node running the cluster job; the "
+     "other node takes over (found: it could not, for the cut node's session held Quartz's row lock on the server; "
+     "now every session has server-side keepalives), no two nodes' cloud changes in flight together, the cluster's "
+     "history replays to the security group, every failure one line",
+     ["ClusterNetworkFaultsIT#lossAndACutDatabaseLinkNeverLetTwoNodesChangeTheCloudAtOnce",
+      "QuietQuartzTest#anExceptionPassedAsTheLastArgumentIsOneLineToo"]),
     ("Under the real init system", None),
     ("The packaged unit, unchanged, under systemd 252 as PID 1 (Debian 12 container): `enable --now`, first sync in "
      "the kernel, a changed list after a restart, a clean stop (inactive, exit 0), rules kept, no secret in the "
