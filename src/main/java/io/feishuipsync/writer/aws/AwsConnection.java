@@ -20,6 +20,14 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 record AwsConnection(String region, URI endpoint, String profile, String accessKeyId, Secret secretAccessKey) {
 
+  /**
+   * Bounds of one EC2 call, whatever the endpoint does: the socket timeout only bounds the wait for each read, so an
+   * endpoint that drips its answer a byte at a time (a broken proxy, a hostile stand-in) would hold a run for ever.
+   */
+  static final Duration CALL_ATTEMPT = Duration.ofSeconds(60);
+  /** All attempts of one call, the SDK's retries included. */
+  static final Duration CALL_TOTAL = Duration.ofMinutes(3);
+
   /** Validates the shared AWS keys of a writer's settings; throws {@link ConfigException} naming the key. */
   static AwsConnection of(String region, String endpoint, String profile, String accessKeyId,
       String secretAccessKey) {
@@ -45,8 +53,14 @@ record AwsConnection(String region, URI endpoint, String profile, String accessK
   }
 
   Ec2Client client() {
+    return client(CALL_ATTEMPT, CALL_TOTAL);
+  }
+
+  /** A client whose calls end after {@code attempt} each and {@code total} in all. */
+  Ec2Client client(Duration attempt, Duration total) {
     var b = Ec2Client.builder()
         .region(Region.of(region))
+        .overrideConfiguration(o -> o.apiCallAttemptTimeout(attempt).apiCallTimeout(total))
         .credentialsProvider(credentials())
         .httpClientBuilder(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(10))
