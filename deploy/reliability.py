@@ -377,6 +377,11 @@ CASES = [
       "ReadBackProperties#theFileWriterReadsBackExactlyWhatItWrote",
       "EcsReadBackProperties#readsBackExactlyWhatItWasAskedToHold",
       "TencentReadBackProperties#bothModesReadBackExactlyWhatTheyWereAskedToHold"]),
+    ("The kernel writers against the real kernel: random lists of both families converged one after another by the "
+     "nftables writer and the iptables writer (testbed); the kernel, read apart from the writer, holds exactly each "
+     "list",
+     ["KernelReadBackPropertiesIT#theNftablesWriterLeavesExactlyTheListInTheKernel",
+      "KernelReadBackPropertiesIT#theIptablesWriterLeavesExactlyTheListInTheKernel"]),
     ("Every parser of outside input, fuzzed (committed inputs and crashes replayed; `deploy/fuzz.sh` for new "
      "ones): a checked value or one clean error line, never another exception",
      ["FeishuAnswerFuzzTest#anyAnswerIsAListOrOneClearError", "ConfigFuzzTest#anyTextIsAConfigOrOneClearError",

@@ -1,0 +1,106 @@
+package io.feishuipsync.writer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.feishuipsync.core.AddressSets;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Writer;
+import io.feishuipsync.properties.Ranges;
+import io.feishuipsync.testbed.Testbed;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.BeforeTry;
+
+/**
+ * The kernel writers' read-back against the real kernel: random lists of both families converged one after another
+ * by the nftables writer and by the iptables writer (ipset, nf_tables flavour) inside a testbed container. After
+ * each, the kernel, read with {@code nft -j} and {@code ipset list} apart from the writer, holds exactly the list,
+ * and the writer's own read-back says it is in sync.
+ */
+class KernelReadBackPropertiesIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static Testbed bed;
+
+  @BeforeContainer
+  static void start() {
+    bed = Testbed.start();
+  }
+
+  @AfterContainer
+  static void stop() {
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  @BeforeTry
+  void clean() {
+    bed.sh("nft flush ruleset; ipset destroy 2>/dev/null; true");
+  }
+
+  @Provide
+  Arbitrary<List<SortedSet<IpRange>>> lists() {
+    return Ranges.lists(60).map(AddressSets::withoutCovered).list().ofMinSize(1).ofMaxSize(3);
+  }
+
+  @Property(tries = 12)
+  void theNftablesWriterLeavesExactlyTheListInTheKernel(@ForAll("lists") List<SortedSet<IpRange>> lists)
+      throws Exception {
+    Writer w = WriterFixtures.writer("nftables", "ports: [443]\n", bed.runner());
+    for (SortedSet<IpRange> list : lists) {
+      WriterFixtures.converge(w, list);
+      assertEquals(list, nftHolds(), "the kernel's sets");
+      assertTrue(w.read().inSync(list), w.read().drift().toString());
+    }
+  }
+
+  @Property(tries = 12)
+  void theIptablesWriterLeavesExactlyTheListInTheKernel(@ForAll("lists") List<SortedSet<IpRange>> lists)
+      throws Exception {
+    Writer w = WriterFixtures.writer("iptables", "ports: [443]\n", bed.runner());
+    for (SortedSet<IpRange> list : lists) {
+      WriterFixtures.converge(w, list);
+      assertEquals(list, ipsetHolds(), "the kernel's ipsets");
+      assertTrue(w.read().inSync(list), w.read().drift().toString());
+    }
+  }
+
+  static SortedSet<IpRange> nftHolds() throws Exception {
+    TreeSet<IpRange> out = new TreeSet<>();
+    JsonNode root = JSON.readTree(bed.sh("nft -j list table inet feishu_ipsync"));
+    for (JsonNode item : root.path("nftables")) {
+      if (item.path("set").path("name").asText().startsWith("allow_")) {
+        for (JsonNode e : item.path("set").path("elem")) {
+          out.add(e.isTextual() ? IpRange.parse(e.asText()) : IpRange.parse(e.path("prefix").path("addr").asText()
+              + "/" + e.path("prefix").path("len").asInt()));
+        }
+      }
+    }
+    return out;
+  }
+
+  static SortedSet<IpRange> ipsetHolds() {
+    TreeSet<IpRange> out = new TreeSet<>();
+    for (String set : List.of("feishu-ipsync-v4", "feishu-ipsync-v6")) {
+      boolean members = false;
+      for (String line : bed.sh("ipset list " + set).split("\n")) {
+        if (members && !line.isBlank()) {
+          out.add(IpRange.parse(line.strip().split(" ")[0]));
+        }
+        members |= line.startsWith("Members:");
+      }
+    }
+    return out;
+  }
+}
