@@ -12,6 +12,7 @@ import io.feishuipsync.core.PendingRemoval;
 import io.feishuipsync.core.RemovalSettings;
 import io.feishuipsync.core.SourceException;
 import io.feishuipsync.core.SyncResult;
+import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.state.Snapshot;
 import io.feishuipsync.state.StateStore;
 import java.nio.file.Path;
@@ -75,6 +76,13 @@ class HeldGuardTest {
         + " than guard.max_added_v4_addresses 16; rerun with --force if this is expected", r.message());
     assertEquals(ips("203.0.113.10", "198.51.100.7"), writer.held, "nothing applied");
     assertEquals(0, writer.applies);
+    // What status shows of the refused run (Holdings.skipped survived the mutation run unasserted): the writer,
+    // read but left as it was, with what it holds.
+    assertEquals(1, r.writers().size(), r.writers().toString());
+    assertEquals("w", r.writers().get(0).writer());
+    assertEquals(WriterResult.Outcome.SKIPPED, r.writers().get(0).outcome());
+    assertEquals(2, r.writers().get(0).entries());
+    assertEquals(0, r.writers().get(0).added() + r.writers().get(0).removed());
   }
 
   @Test

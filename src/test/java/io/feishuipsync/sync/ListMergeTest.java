@@ -67,6 +67,16 @@ class ListMergeTest {
     assertTrue(empty.refusal().contains("empty list"), empty.refusal());
   }
 
+  /**
+   * Found by the mutation run (`several = answers > 1` as `>= 1` survived): with one source a refusal is the
+   * plan's own sentence, with no source label in front of it.
+   */
+  @Test
+  void aLoneSourcesRefusalCarriesNoLabel() {
+    assertEquals("the source returned an empty list; applying it would shut out every callback",
+        plan(List.of(ok("feishu", ips())), null, ips(), RemovalSettings.IMMEDIATE, false).refusal());
+  }
+
   @Test
   void removingOwnEntriesIsAConfigEditNotAGuardCase() {
     var own = range(100, 120);
