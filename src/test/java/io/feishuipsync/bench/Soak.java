@@ -1,12 +1,11 @@
 package io.feishuipsync.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.feishu.FakeFeishu.Fault;
 import io.feishuipsync.testbed.FaultProxy;
+import io.feishuipsync.testbed.Held;
 import io.feishuipsync.testbed.LinkedNamespace;
 import io.feishuipsync.testbed.PostgresServer;
 import io.feishuipsync.testbed.Testbed;
@@ -43,7 +42,6 @@ import software.amazon.awssdk.services.ec2.model.Filter;
  */
 public final class Soak {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
   private Soak() {}
@@ -220,21 +218,11 @@ public final class Soak {
   }
 
   static SortedSet<IpRange> kernel(LinkedNamespace ns) {
-    TreeSet<IpRange> held = new TreeSet<>();
     try {
-      JsonNode root = JSON.readTree(ns.exec("nft", "-j", "list", "table", "inet", "feishu_ipsync"));
-      for (JsonNode item : root.path("nftables")) {
-        if (item.path("set").path("name").asText().startsWith("allow_")) {
-          for (JsonNode e : item.path("set").path("elem")) {
-            held.add(e.isTextual() ? IpRange.parse(e.asText()) : IpRange.parse(e.path("prefix").path("addr")
-                .asText() + "/" + e.path("prefix").path("len").asInt()));
-          }
-        }
-      }
+      return Held.nftSets(ns.exec("nft", "-j", "list", "table", "inet", "feishu_ipsync"));
     } catch (Exception | AssertionError e) {
       return null;
     }
-    return held;
   }
 
   static SortedSet<IpRange> file(Path allow) throws IOException {
@@ -248,13 +236,11 @@ public final class Soak {
         .map(r -> IpRange.parse(r.cidrIpv4())).collect(Collectors.toCollection(TreeSet::new));
   }
 
-  static SortedSet<IpRange> historyReplayed(Path history) throws IOException {
-    TreeSet<IpRange> held = new TreeSet<>();
-    for (String line : Files.readAllLines(history)) {
-      JsonNode n = JSON.readTree(line);
-      n.path("removed").forEach(r -> held.remove(IpRange.parse(r.asText())));
-      n.path("added").forEach(a -> held.add(IpRange.parse(a.asText())));
+  static SortedSet<IpRange> historyReplayed(Path history) {
+    try {
+      return Held.historyReplayed(Files.readAllLines(history));
+    } catch (IOException | AssertionError e) {
+      return null;
     }
-    return held;
   }
 }

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.feishu.FakeFeishu;
 import io.feishuipsync.testbed.FaultProxy;
+import io.feishuipsync.testbed.Held;
 import io.feishuipsync.testbed.LinkedNamespace;
 import io.feishuipsync.testbed.StampedProcess;
 import java.io.IOException;
@@ -42,7 +41,6 @@ class NetworkFaultsIT {
   static final LinkedNamespace ns = new LinkedNamespace();
   @RegisterExtension
   final FakeFeishu feishu = FakeFeishu.perTest();
-  static final ObjectMapper JSON = new ObjectMapper();
   /** One request's hard limit is connect + 2 x response (2 s + 6 s); three attempts and 6 s of waiting between. */
   static final String FEISHU_LIMITS = "connect_timeout: 2s\nresponse_timeout: 3s\nmax_attempts: 3\nmax_retry_time: 6s";
   /** A fetch's deadline from those limits (token and list each bounded alike), with a margin for the JVM. */
@@ -109,36 +107,17 @@ class NetworkFaultsIT {
     }
   }
 
-  /** What the namespace's kernel admits, read with nft apart from the product. */
+  /** What the namespace's kernel admits, read with nft apart from the product (null: no table). */
   SortedSet<IpRange> kernel() {
-    TreeSet<IpRange> out = new TreeSet<>();
     try {
-      JsonNode root = JSON.readTree(ns.exec("nft", "-j", "list", "table", "inet", "feishu_ipsync"));
-      for (JsonNode item : root.path("nftables")) {
-        if (!item.path("set").path("name").asText().startsWith("allow_")) {
-          continue;
-        }
-        for (JsonNode e : item.path("set").path("elem")) {
-          out.add(e.isTextual() ? IpRange.parse(e.asText()) : IpRange.parse(e.path("prefix").path("addr").asText()
-              + "/" + e.path("prefix").path("len").asInt()));
-        }
-      }
+      return Held.nftSets(ns.exec("nft", "-j", "list", "table", "inet", "feishu_ipsync"));
     } catch (IOException | InterruptedException | AssertionError e) {
       return null;
     }
-    return out;
   }
 
-  /** The history file replayed from nothing: every applied change's additions and removals in order. */
   SortedSet<IpRange> historyReplayed() throws IOException {
-    TreeSet<IpRange> held = new TreeSet<>();
-    for (String line : Files.readAllLines(dir.resolve("state/history.jsonl"))) {
-      JsonNode n = JSON.readTree(line);
-      n.path("removed").forEach(r -> assertTrue(held.remove(IpRange.parse(r.asText())), "removed but not held: " + r));
-      n.path("added").forEach(a -> assertTrue(held.add(IpRange.parse(a.asText())), "added but held: " + a));
-      assertEquals(n.path("total").asInt(), held.size(), "the line's total: " + line);
-    }
-    return held;
+    return Held.historyReplayed(Files.readAllLines(dir.resolve("state/history.jsonl")));
   }
 
   static SortedSet<IpRange> ranges(List<String> list) {

@@ -3,12 +3,11 @@ package io.feishuipsync.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.core.AddressSets;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.properties.Ranges;
+import io.feishuipsync.testbed.Held;
 import io.feishuipsync.testbed.Testbed;
 import java.util.List;
 import java.util.SortedSet;
@@ -29,7 +28,6 @@ import net.jqwik.api.lifecycle.BeforeTry;
  */
 class KernelReadBackPropertiesIT {
 
-  static final ObjectMapper JSON = new ObjectMapper();
   static Testbed bed;
 
   @BeforeContainer
@@ -77,17 +75,7 @@ class KernelReadBackPropertiesIT {
   }
 
   static SortedSet<IpRange> nftHolds() throws Exception {
-    TreeSet<IpRange> out = new TreeSet<>();
-    JsonNode root = JSON.readTree(bed.sh("nft -j list table inet feishu_ipsync"));
-    for (JsonNode item : root.path("nftables")) {
-      if (item.path("set").path("name").asText().startsWith("allow_")) {
-        for (JsonNode e : item.path("set").path("elem")) {
-          out.add(e.isTextual() ? IpRange.parse(e.asText()) : IpRange.parse(e.path("prefix").path("addr").asText()
-              + "/" + e.path("prefix").path("len").asInt()));
-        }
-      }
-    }
-    return out;
+    return Held.nftSets(bed.sh("nft -j list table inet feishu_ipsync"));
   }
 
   static SortedSet<IpRange> ipsetHolds() {
