@@ -14,6 +14,7 @@ targets=(
   'io.feishuipsync.fuzz.KernelOutputFuzzTest#iptablesAndIpsetOutputIsAHoldingOrOneClearError'
   'io.feishuipsync.state.StateFilesFuzzTest#anySnapshotBytesAreASnapshotOrOneClearProblem'
   'io.feishuipsync.state.StateFilesFuzzTest#anyStatusBytesAreAStatusOrNothing'
+  'io.feishuipsync.state.StateFilesFuzzTest#anyHistoryBytesAreKeptAndTheChangeAppended'
   'io.feishuipsync.state.DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem'
   'io.feishuipsync.writer.tencent.TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.writer.aliyun.EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError'

@@ -389,6 +389,7 @@ CASES = [
       "KernelOutputFuzzTest#iptablesAndIpsetOutputIsAHoldingOrOneClearError",
       "StateFilesFuzzTest#anySnapshotBytesAreASnapshotOrOneClearProblem",
       "StateFilesFuzzTest#anyStatusBytesAreAStatusOrNothing",
+      "StateFilesFuzzTest#anyHistoryBytesAreKeptAndTheChangeAppended",
       "DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem",
       "TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError", "EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError"]),
     ("Findings of the fuzzers, fixed and pinned: an unreadable last history row no longer keeps a change from being "
