@@ -9,7 +9,8 @@ say() { echo "setup: $*"; }
 die() { echo "setup: FAILED: $*" >&2; exit 1; }
 
 need=()
-for pkg in docker.io nftables iptables ipset iproute2 debootstrap systemd postgresql; do
+# rpm: Debian's rpm tools read and install the RPM in RpmPackageIT (no RPM distribution is reachable).
+for pkg in docker.io nftables iptables ipset iproute2 debootstrap systemd postgresql rpm; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
