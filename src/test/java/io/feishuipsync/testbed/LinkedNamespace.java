@@ -57,8 +57,18 @@ public final class LinkedNamespace implements BeforeAllCallback, AfterAllCallbac
       return;
     }
     requireRoot();
-    run(false, "ip", "netns", "del", name);
-    run(false, "ip", "link", "del", farDev);
+    // What a killed run of the tests left (any pid): its namespace and its far end, which holds the same address.
+    for (String ns : run(true, "ip", "netns", "list").lines().map(l -> l.split(" ")[0]).toList()) {
+      if (ns.startsWith("fipsync-")) {
+        run(false, "ip", "netns", "del", ns);
+      }
+    }
+    for (String link : run(true, "ip", "-o", "link", "show").lines().map(l -> l.split(": ")[1].split("@")[0])
+        .toList()) {
+      if (link.startsWith("fipf")) {
+        run(false, "ip", "link", "del", link);
+      }
+    }
     run(true, "ip", "netns", "add", name);
     up = true;
     run(true, "ip", "link", "add", farDev, "type", "veth", "peer", "name", nearDev);
