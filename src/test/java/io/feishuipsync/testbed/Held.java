@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * What a target holds, read apart from the product: the elements of the product's nftables sets in what
- * {@code nft -j list table inet feishu_ipsync} printed, and a history (file lines or database rows) replayed from
+ * {@code nft -j list table inet feishu_ipsync} printed, the members of an ipset, and a history (file lines or database rows) replayed from
  * nothing, each line checked against what came before it.
  */
 public final class Held {
@@ -31,6 +31,19 @@ public final class Held {
               + "/" + e.path("prefix").path("len").asInt()));
         }
       }
+    }
+    return out;
+  }
+
+  /** The members {@code ipset list NAME} printed (the lines after "Members:"). */
+  public static SortedSet<IpRange> ipsetMembers(String ipsetList) {
+    TreeSet<IpRange> out = new TreeSet<>();
+    boolean members = false;
+    for (String line : ipsetList.split("\n")) {
+      if (members && !line.isBlank()) {
+        out.add(IpRange.parse(line.strip().split(" ")[0]));
+      }
+      members |= line.startsWith("Members:");
     }
     return out;
   }

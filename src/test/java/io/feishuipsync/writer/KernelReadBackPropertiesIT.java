@@ -81,13 +81,7 @@ class KernelReadBackPropertiesIT {
   static SortedSet<IpRange> ipsetHolds() {
     TreeSet<IpRange> out = new TreeSet<>();
     for (String set : List.of("feishu-ipsync-v4", "feishu-ipsync-v6")) {
-      boolean members = false;
-      for (String line : bed.sh("ipset list " + set).split("\n")) {
-        if (members && !line.isBlank()) {
-          out.add(IpRange.parse(line.strip().split(" ")[0]));
-        }
-        members |= line.startsWith("Members:");
-      }
+      out.addAll(Held.ipsetMembers(bed.sh("ipset list " + set)));
     }
     return out;
   }

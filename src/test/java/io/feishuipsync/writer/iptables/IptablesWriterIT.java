@@ -15,6 +15,7 @@ import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.exec.CommandRunner;
+import io.feishuipsync.testbed.Held;
 import io.feishuipsync.testbed.PacketProbe;
 import io.feishuipsync.testbed.Testbed;
 import java.util.ArrayList;
@@ -47,13 +48,7 @@ class IptablesWriterIT {
   static SortedSet<IpRange> kernelHolds() {
     TreeSet<IpRange> out = new TreeSet<>();
     for (String set : List.of("feishu-ipsync-v4", "feishu-ipsync-v6")) {
-      boolean members = false;
-      for (String line : bed.sh("ipset list " + set).split("\n")) {
-        if (members && !line.isBlank()) {
-          out.add(IpRange.parse(line.strip().split(" ")[0]));
-        }
-        members |= line.startsWith("Members:");
-      }
+      out.addAll(Held.ipsetMembers(bed.sh("ipset list " + set)));
     }
     return out;
   }
