@@ -51,7 +51,7 @@ public final class Soak {
     int minutes = Integer.parseInt(args[1]);
     Path work = Files.createTempDirectory("feishu-ipsync-soak");
     PrintStream out = System.out;
-    LinkedNamespace ns = new LinkedNamespace();
+    LinkedNamespace ns = LinkedNamespace.forSoak();
     PostgresServer db = new PostgresServer();
     Testbed moto = Testbed.startMoto();
     List<AutoCloseable> closing = new ArrayList<>();
@@ -59,9 +59,9 @@ public final class Soak {
       ns.start();
       db.start();
       String url = db.newDatabase();
-      FaultProxy feishuLink = new FaultProxy(LinkedNamespace.FAR, feishu.baseUrl().getPort());
-      FaultProxy dbLink = new FaultProxy(LinkedNamespace.FAR, db.port());
-      FaultProxy cloudLink = new FaultProxy(LinkedNamespace.FAR, URI.create(moto.motoEndpoint()).getPort());
+      FaultProxy feishuLink = new FaultProxy(ns.far(), feishu.baseUrl().getPort());
+      FaultProxy dbLink = new FaultProxy(ns.far(), db.port());
+      FaultProxy cloudLink = new FaultProxy(ns.far(), URI.create(moto.motoEndpoint()).getPort());
       closing.addAll(List.of(feishuLink, dbLink, cloudLink));
       Ec2Client ec2 = Ec2Client.builder().region(Region.EU_WEST_1).endpointOverride(URI.create(moto.motoEndpoint()))
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIASOAK000000000000",
@@ -72,7 +72,7 @@ public final class Soak {
       Path state = work.resolve("state");
       Files.writeString(work.resolve("db-password"), PostgresServer.PASSWORD);
       Files.setPosixFilePermissions(work.resolve("db-password"), PosixFilePermissions.fromString("rw-------"));
-      String far = LinkedNamespace.FAR;
+      String far = ns.far();
       TestConfig.pointedAt("http://" + far + ":" + feishuLink.port(), state)
           .feishu("max_attempts: 2\nmax_retry_time: 2s")
           .section("schedule:\n  cron: \"* * * * * ?\"\n  retry_after: 1s")
@@ -114,7 +114,9 @@ public final class Soak {
           throw new IllegalStateException("the daemon exited with " + daemon.exitValue() + "; see " + work);
         }
         if (second % 7 == 0) {
-          feishu.entries(list(++shift % 40));
+          // Back and forth over 40 steps: each change adds one address and removes one, as Feishu's do.
+          shift++;
+          feishu.entries(list(step(shift)));
           changes++;
         }
         if (second % 53 == 0) {
@@ -142,7 +144,7 @@ public final class Soak {
       Files.write(Path.of("target/soak.csv"), csv);
 
       // The end: the list stops changing; every target must hold it within a minute.
-      SortedSet<IpRange> last = ranges(list(shift % 40));
+      SortedSet<IpRange> last = ranges(list(step(shift)));
       String verdict = "not converged";
       for (int i = 0; i < 60; i++) {
         Thread.sleep(1000);
@@ -154,9 +156,12 @@ public final class Soak {
       }
       long runs = runs(work.resolve("daemon.log"));
       String log = Files.readString(work.resolve("daemon.log"));
-      out.printf("soak: %d runs reported in %d minutes; %d list changes, %d fetches failed on purpose, %d flushes, one"
-          + " database restart; stack traces in the log: %d; daemon alive: %s%n", runs, minutes, changes,
-          failedOnPurpose, flushes, log.lines().filter(l -> l.startsWith("\tat ")).count(), daemon.isAlive());
+      out.printf("soak: %d runs reported in %d minutes (%d failed, %d refused by a guard); %d list changes, %d fetches"
+          + " failed on purpose, %d flushes, one database restart; stack traces in the log: %d; daemon alive: %s%n",
+          runs, minutes, log.lines().filter(l -> l.contains("Syncer: sync source_failed")
+              || l.contains("Syncer: sync writer_failed") || l.contains("Syncer: sync error")).count(),
+          log.lines().filter(l -> l.contains("Syncer: sync refused")).count(), changes, failedOnPurpose, flushes,
+          log.lines().filter(l -> l.startsWith("\tat ")).count(), daemon.isAlive());
       out.println("soak: " + verdict);
       daemon.destroy();
       daemon.waitFor(30, TimeUnit.SECONDS);
@@ -171,6 +176,11 @@ public final class Soak {
       db.close();
       moto.close();
     }
+  }
+
+  /** The walk's position after {@code n} changes: 0, 1, ..., 39, 38, ..., 0, 1, ... */
+  static int step(int n) {
+    return 39 - Math.abs(n % 78 - 39);
   }
 
   /** 40 entries shifted by {@code shift}: successive lists differ by one added and one removed. */

@@ -29,16 +29,39 @@ public final class LinkedNamespace implements BeforeAllCallback, AfterAllCallbac
   public static final String NEAR = "192.0.2.254";
   private static final String FAULTS = "ipsync_test_faults";
 
+  private final String prefix;
+  private final String farPrefix;
   private final String name;
   private final String farDev;
   private final String nearDev;
+  private final String far;
+  private final String near;
   private boolean up;
 
+  /** The tests' link: {@link #FAR} and {@link #NEAR}. */
   public LinkedNamespace() {
+    this("fipsync", "fipf", "fipn", FAR, NEAR);
+  }
+
+  private LinkedNamespace(String prefix, String farPrefix, String nearPrefix, String far, String near) {
     String id = Long.toString(ProcessHandle.current().pid() % 100_000);
-    name = "fipsync-" + id;
-    farDev = "fipf" + id;
-    nearDev = "fipn" + id;
+    this.prefix = prefix + "-";
+    this.farPrefix = farPrefix;
+    name = this.prefix + id;
+    farDev = farPrefix + id;
+    nearDev = nearPrefix + id;
+    this.far = far;
+    this.near = near;
+  }
+
+  /** The soak's link (192.0.2.249 and .250), apart from the tests' so that both can run at once. */
+  public static LinkedNamespace forSoak() {
+    return new LinkedNamespace("fipsoak", "fisf", "fisn", "192.0.2.249", "192.0.2.250");
+  }
+
+  /** The host's end of this link. */
+  public String far() {
+    return far;
   }
 
   @Override
@@ -59,13 +82,13 @@ public final class LinkedNamespace implements BeforeAllCallback, AfterAllCallbac
     requireRoot();
     // What a killed run of the tests left (any pid): its namespace and its far end, which holds the same address.
     for (String ns : run(true, "ip", "netns", "list").lines().map(l -> l.split(" ")[0]).toList()) {
-      if (ns.startsWith("fipsync-")) {
+      if (ns.startsWith(prefix)) {
         run(false, "ip", "netns", "del", ns);
       }
     }
     for (String link : run(true, "ip", "-o", "link", "show").lines().map(l -> l.split(": ")[1].split("@")[0])
         .toList()) {
-      if (link.startsWith("fipf")) {
+      if (link.startsWith(farPrefix)) {
         run(false, "ip", "link", "del", link);
       }
     }
@@ -73,9 +96,9 @@ public final class LinkedNamespace implements BeforeAllCallback, AfterAllCallbac
     up = true;
     run(true, "ip", "link", "add", farDev, "type", "veth", "peer", "name", nearDev);
     run(true, "ip", "link", "set", nearDev, "netns", name);
-    run(true, "ip", "addr", "add", FAR + "/30", "dev", farDev);
+    run(true, "ip", "addr", "add", far + "/30", "dev", farDev);
     run(true, "ip", "link", "set", farDev, "up");
-    in(true, "ip", "addr", "add", NEAR + "/30", "dev", nearDev);
+    in(true, "ip", "addr", "add", near + "/30", "dev", nearDev);
     in(true, "ip", "link", "set", nearDev, "up");
     in(true, "ip", "link", "set", "lo", "up");
   }
