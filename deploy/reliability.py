@@ -391,7 +391,8 @@ CASES = [
       "StateFilesFuzzTest#anyStatusBytesAreAStatusOrNothing",
       "StateFilesFuzzTest#anyHistoryBytesAreKeptAndTheChangeAppended",
       "DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem",
-      "TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError", "EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError"]),
+      "TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError", "EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError",
+      "Ec2AnswerFuzzTest#anyAnswerIsReadOrOneClearError"]),
     ("Findings of the fuzzers, fixed and pinned: an unreadable last history row no longer keeps a change from being "
      "recorded; an SDK choking on a malformed cloud answer is one line, not an escaped NullPointerException",
      ["DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem",
