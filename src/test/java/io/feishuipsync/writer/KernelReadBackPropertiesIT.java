@@ -55,21 +55,26 @@ class KernelReadBackPropertiesIT {
   @Property(tries = 12)
   void theNftablesWriterLeavesExactlyTheListInTheKernel(@ForAll("lists") List<SortedSet<IpRange>> lists)
       throws Exception {
-    Writer w = WriterFixtures.writer("nftables", "ports: [443]\n", bed.runner());
-    for (SortedSet<IpRange> list : lists) {
-      WriterFixtures.converge(w, list);
-      assertEquals(list, nftHolds(), "the kernel's sets");
-      assertTrue(w.read().inSync(list), w.read().drift().toString());
-    }
+    convergesEach("nftables", lists, KernelReadBackPropertiesIT::nftHolds);
   }
 
   @Property(tries = 12)
   void theIptablesWriterLeavesExactlyTheListInTheKernel(@ForAll("lists") List<SortedSet<IpRange>> lists)
       throws Exception {
-    Writer w = WriterFixtures.writer("iptables", "ports: [443]\n", bed.runner());
+    convergesEach("iptables", lists, KernelReadBackPropertiesIT::ipsetHolds);
+  }
+
+  /** What the kernel holds, read apart from the writer. */
+  @FunctionalInterface
+  interface Kernel {
+    SortedSet<IpRange> holds() throws Exception;
+  }
+
+  static void convergesEach(String type, List<SortedSet<IpRange>> lists, Kernel kernel) throws Exception {
+    Writer w = WriterFixtures.writer(type, "ports: [443]\n", bed.runner());
     for (SortedSet<IpRange> list : lists) {
       WriterFixtures.converge(w, list);
-      assertEquals(list, ipsetHolds(), "the kernel's ipsets");
+      assertEquals(list, kernel.holds(), "what the kernel holds");
       assertTrue(w.read().inSync(list), w.read().drift().toString());
     }
   }
