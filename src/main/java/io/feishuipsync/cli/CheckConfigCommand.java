@@ -1,12 +1,12 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
-import io.feishuipsync.config.ListSettings;
+import io.feishuipsync.config.SenderSpec;
+import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SourceException;
 import io.feishuipsync.daemon.ClusterSchema;
 import io.feishuipsync.daemon.ClusterView;
-import io.feishuipsync.feishu.FeishuClient;
-import io.feishuipsync.core.Sleeper;
+import io.feishuipsync.source.Source;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,14 +30,14 @@ final class CheckConfigCommand implements Callable<Integer> {
   public Integer call() {
     Config config = root.loadConfig();
     root.logForCommand(config);
-    for (ListSettings.App app : online ? config.lists().apps() : List.<ListSettings.App>of()) {
-      try (FeishuClient client = new FeishuClient(app.settings(), Sleeper.SYSTEM, Clock.systemUTC())) {
-        client.checkCredentials();
+    List<SenderSpec> senders = config.lists().senders();
+    for (SenderSpec sender : online ? senders : List.<SenderSpec>of()) {
+      try (Source source = sender.build(Clock.systemUTC(), Sleeper.SYSTEM)) {
+        source.checkCredentials();
       } catch (SourceException e) {
-        // With several apps, say which one.
-        root.err.println("feishu-ipsync: " + (config.lists().apps().size() > 1 ? app.label() + ": " : "")
-            + e.getMessage());
-        // Feishu answered and said no: the credentials in the config are wrong.
+        // With several senders, say which one.
+        root.err.println("feishu-ipsync: " + (senders.size() > 1 ? sender.name() + ": " : "") + e.getMessage());
+        // The sender answered and said no: the credentials in the config are wrong.
         return e.feishuCode() != null ? Cli.USAGE : Cli.SOURCE;
       }
     }

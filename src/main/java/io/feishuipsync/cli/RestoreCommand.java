@@ -36,7 +36,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path dir = new ConfigLoader(WriterTypes.ALL, root.env).stateDir(root.config);
+    Path dir = new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL, root.env).stateDir(root.config);
     List<RestoreStep> steps;
     try {
       steps = new RestoreFiles(new StateStore(dir)).load();

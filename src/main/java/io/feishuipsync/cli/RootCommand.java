@@ -43,7 +43,7 @@ final class RootCommand {
 
   /** Loads and validates the config named by {@code --config}. */
   Config loadConfig() {
-    return new ConfigLoader(WriterTypes.ALL, env).load(config);
+    return new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL, env).load(config);
   }
 
   /** Logging for one-shot commands: to stderr, warnings only unless {@code --verbose}. */

@@ -11,9 +11,9 @@ import io.feishuipsync.daemon.Daemon;
 import io.feishuipsync.daemon.EnforceLoop;
 import io.feishuipsync.daemon.Signals;
 import io.feishuipsync.metrics.MetricsServer;
+import io.feishuipsync.source.Source;
 import io.feishuipsync.state.ClusterNote;
 import io.feishuipsync.state.StateLock;
-import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.sync.Syncer;
 import java.io.IOException;
 import java.time.Instant;
@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
       }
       // A stop abandons a fetch (nothing applied yet); an apply in progress finishes.
       Daemon daemon = new Daemon(() -> w.sync(new Syncer.Options(false, false)),
-          () -> w.clients.forEach(FeishuClient::stop), config.schedule());
+          () -> w.sources.forEach(Source::stop), config.schedule());
       Signals.onTerminate(daemon::requestStop);
       try (ClusterNode cluster = config.cluster() == null ? null : cluster(w)) {
         // First, so that a refused login or another schema version stops the node before it syncs anything.
@@ -62,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
           daemon.start();
           daemon.awaitAndStop();
         }
-        w.clusterClients.forEach(FeishuClient::stop);
+        w.clusterSources.forEach(Source::stop);
       }
       return Cli.OK;
     } catch (io.feishuipsync.core.ConfigException e) {

@@ -33,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConfigLoader loader = new ConfigLoader(WriterTypes.ALL, root.env);
+    ConfigLoader loader = new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL, root.env);
     Path dir = loader.stateDir(root.config);
     ListSettings.Timings timings = loader.timings(root.config);
     Instant now = Instant.now();

@@ -1,6 +1,7 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.config.Config;
+import io.feishuipsync.config.SenderSpec;
 import io.feishuipsync.config.WriterSpec;
 import io.feishuipsync.core.AddressSource;
 import io.feishuipsync.core.IpRange;
@@ -8,17 +9,17 @@ import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.exec.ProcessCommandRunner;
-import io.feishuipsync.feishu.FeishuClient;
 import io.feishuipsync.metrics.SyncMetrics;
 import io.feishuipsync.notify.Notifier;
+import io.feishuipsync.source.Source;
 import io.feishuipsync.state.DatabaseState;
+import io.feishuipsync.state.RestoreFiles;
 import io.feishuipsync.state.SecretFiles;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.state.Status;
-import io.feishuipsync.state.RestoreFiles;
 import io.feishuipsync.sync.Enforcer;
-import io.feishuipsync.sync.Feeds;
 import io.feishuipsync.sync.NotBackwards;
+import io.feishuipsync.sync.Senders;
 import io.feishuipsync.sync.Syncer;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
@@ -31,20 +32,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the pipeline from a validated config: Feishu client, state store, writers, syncer, metrics, notifier. In
- * cluster mode the syncer gets the host writers only; the cluster writers run in {@link #clusterSync}, with a
- * Feishu client of their own (the two schedules may fetch at once).
+ * Builds the pipeline from a validated config: the senders' sources, state store, writers, syncer, metrics, notifier. In
+ * cluster mode the syncer gets the host writers only; the cluster writers run in {@link #clusterSync}, with
+ * sources of their own (the two schedules may fetch at once).
  */
 final class Wiring implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
   final Config config;
-  final List<FeishuClient> clients;
+  final List<Source> sources;
   final StateStore store;
   final List<Writer> writers;
   final List<Writer> clusterWriters;
-  final List<FeishuClient> clusterClients;
+  final List<Source> clusterSources;
   final Syncer syncer;
   /** Holds this node's local writers to the last applied list between syncs (the daemon's loop calls it). */
   final Enforcer enforcer;
@@ -57,7 +58,7 @@ final class Wiring implements AutoCloseable {
   Wiring(Config config, boolean serving) {
     this.config = config;
     Clock clock = Clock.systemUTC();
-    this.clients = clients(config, clock);
+    this.sources = sources(config, clock);
     this.store = new StateStore(config.stateDir());
     WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
         // What the feed serves at start is checked as a run would check it.
@@ -71,9 +72,9 @@ final class Wiring implements AutoCloseable {
     this.clusterWriters = !cluster ? List.of() : config.writers().stream()
         .filter(s -> s.type().placement() == WriterType.Placement.CLUSTER)
         .map((WriterSpec s) -> s.build(ctx)).toList();
-    this.clusterClients = cluster ? clients(config, clock) : List.of();
+    this.clusterSources = cluster ? sources(config, clock) : List.of();
     this.enforcer = new Enforcer(writers, config.enforce(), new RestoreFiles(store));
-    this.syncer = new Syncer(feeds(clients, null, clock), store, writers, config.guard(), clock, enforcer);
+    this.syncer = new Syncer(senders(sources, null, clock), store, writers, config.guard(), clock, enforcer);
     this.metrics = new SyncMetrics(clock);
     this.notifier = new Notifier(config.notifications(), config.stateDir(), clock, config.lists().maxAge());
     this.clusterNotifier = notifier.forCluster();
@@ -123,7 +124,7 @@ final class Wiring implements AutoCloseable {
   /** One run of the cluster writers, with their state in the cluster database (inside the caller's transaction). */
   SyncResult clusterSync(DatabaseState state) {
     Clock clock = state.clock();
-    SyncResult r = new Syncer(feeds(clusterClients, state, clock), state, clusterWriters, config.guard(), clock)
+    SyncResult r = new Syncer(senders(clusterSources, state, clock), state, clusterWriters, config.guard(), clock)
         .runOnce(new Syncer.Options(false, false));
     clusterFailures = state.loadStatus().map(Status::consecutiveFailures).orElse(0);
     return r;
@@ -150,28 +151,29 @@ final class Wiring implements AutoCloseable {
     return syncer.lastApplied();
   }
 
-  /** One Feishu client per configured app. */
-  private static List<FeishuClient> clients(Config config, Clock clock) {
-    return config.lists().apps().stream().map(a -> new FeishuClient(a.settings(), Sleeper.SYSTEM, clock)).toList();
+  /** One source per configured sender. */
+  private static List<Source> sources(Config config, Clock clock) {
+    return config.lists().senders().stream().map(s -> s.build(clock, Sleeper.SYSTEM)).toList();
   }
 
   /**
-   * The configured apps through {@code from}, each checked against the validation policy, with the operator's own
+   * The configured senders through {@code from}, each checked against its validation policy, with the operator's own
    * entries; in a cluster run ({@code notBefore} set) each fetch is refused when older than the cluster's last list.
    */
-  private Feeds feeds(List<FeishuClient> from, DatabaseState notBefore, Clock clock) {
-    List<Feeds.Named> sources = new ArrayList<>();
+  private Senders senders(List<Source> from, DatabaseState notBefore, Clock clock) {
+    List<Senders.Sender> out = new ArrayList<>();
     for (int i = 0; i < from.size(); i++) {
-      AddressSource source = config.validation().enforcedOn(from.get(i));
-      sources.add(new Feeds.Named(config.lists().apps().get(i).label(),
-          notBefore == null ? source : new NotBackwards(source, notBefore, clock)));
+      SenderSpec spec = config.lists().senders().get(i);
+      AddressSource source = spec.policy().enforcedOn(from.get(i));
+      out.add(new Senders.Sender(spec.name(),
+          notBefore == null ? source : new NotBackwards(source, notBefore, clock), spec.policy()));
     }
-    return new Feeds(sources, config.lists().alsoAllow(), config.lists().removal(), config.validation());
+    return new Senders(out, config.lists().alsoAllow(), config.lists().removal());
   }
 
   @Override
   public void close() {
-    clients.forEach(FeishuClient::close);
-    clusterClients.forEach(FeishuClient::close);
+    sources.forEach(Source::close);
+    clusterSources.forEach(Source::close);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.exec.CommandRunner;
+import io.feishuipsync.source.SourceRegistry;
 import io.feishuipsync.state.FileErrors;
 import io.feishuipsync.state.SecretFiles;
 import io.feishuipsync.writer.WriterContext;
@@ -35,18 +36,23 @@ public final class ConfigLoader {
   public static final Path DEFAULT_PATH = Path.of("/etc/feishu-ipsync/config.yaml");
 
   private final WriterRegistry registry;
+  private final SourceRegistry sources;
   private final ConfigText substitution;
   private final Secrets secrets;
   private final Function<String, String> env;
 
-  /** A loader accepting the writer types of {@code registry}, reading the process environment. */
-  public ConfigLoader(WriterRegistry registry) {
-    this(registry, System::getenv);
+  /**
+   * A loader accepting the writer types of {@code registry} and the sender types of {@code sources}, reading the
+   * process environment.
+   */
+  public ConfigLoader(WriterRegistry registry, SourceRegistry sources) {
+    this(registry, sources, System::getenv);
   }
 
   /** A loader reading {@code env} for {@code ${VAR}} and {@code CREDENTIALS_DIRECTORY}; for tests. */
-  public ConfigLoader(WriterRegistry registry, Function<String, String> env) {
+  public ConfigLoader(WriterRegistry registry, SourceRegistry sources, Function<String, String> env) {
     this.registry = registry;
+    this.sources = sources;
     this.substitution = new ConfigText(env);
     this.secrets = new Secrets(env);
     this.env = env;
@@ -143,12 +149,13 @@ public final class ConfigLoader {
     }
     substitution.substitute(tree, "");
     RawConfig raw = ConfigText.map(tree, RawConfig.class, "");
-    ListSettings lists = ListSections.from(raw, secrets);
+    ListSettings lists = ListSections.from(raw, sources,
+        SecretFiles.credentialsDirectory(env.apply("CREDENTIALS_DIRECTORY")));
     Path stateDir = Path.of(Objects.requireNonNullElse(raw.stateDir(), "/var/lib/feishu-ipsync"));
     if (!stateDir.isAbsolute()) {
       throw new ConfigException("state_dir", "must be an absolute path, got '" + raw.stateDir() + "'");
     }
-    return new Config(source, lists.apps().get(0).settings(), ScheduleSettings.from(raw.schedule()), stateDir,
+    return new Config(source, ScheduleSettings.from(raw.schedule()), stateDir,
         PolicySections.guard(raw.guard()), PolicySections.validation(raw.validation()),
         Config.LoggingSettings.from(raw.logging()), ReportSections.metrics(raw.metrics()),
         ReportSections.notify(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),

@@ -3,13 +3,22 @@ package io.feishuipsync.config;
 import static java.util.Objects.requireNonNullElse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Durations;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.RemovalSettings;
+import io.feishuipsync.core.Sleeper;
+import io.feishuipsync.core.SourceReport;
 import io.feishuipsync.core.SpecialRanges;
-import io.feishuipsync.feishu.FeishuSettings;
+import io.feishuipsync.source.Source;
+import io.feishuipsync.source.SourceRegistry;
+import io.feishuipsync.source.SourceType;
+import io.feishuipsync.source.feishu.FeishuSourceType;
+import io.feishuipsync.sync.Senders;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,62 +30,128 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** Validates {@code feishu} (one app or a list), {@code also_allow}, {@code removal} and {@code sources}. */
+/**
+ * Validates the senders ({@code feishu}, one app or a list, and {@code senders}), {@code also_allow}, {@code removal}
+ * and {@code sources}.
+ */
 final class ListSections {
 
   /** The broadest own entries accepted: 10.0.0.0/8 is the widest private network; no /0 nor anything near it. */
   static final EntryPolicy OWN = new EntryPolicy(8, 16, false, List.of(), "also_allow");
   private static final int MAX_OWN = 10_000;
   private static final int MAX_APPS = 8;
+  private static final int MAX_SENDERS = 32;
   private static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
   private static final Duration MAX_GRACE = Duration.ofDays(90);
 
   private ListSections() {
   }
 
-  static ListSettings from(RawConfig raw, Secrets secrets) {
-    return new ListSettings(apps(raw.feishu(), secrets), ownEntries("also_allow", raw.alsoAllow()),
-        removal(raw.removal()), maxAge(raw.sources()));
+  static ListSettings from(RawConfig raw, SourceRegistry registry, Path credentials) {
+    List<SenderSpec> senders = new ArrayList<>(apps(raw.feishu(), raw.validation(), credentials));
+    senders.addAll(senders(raw.senders(), registry, raw.validation(), credentials));
+    if (senders.isEmpty()) {
+      throw new ConfigException("feishu", "missing; it needs at least app_id and the app secret (or name the"
+          + " senders under senders:)");
+    }
+    Set<String> names = new HashSet<>();
+    for (SenderSpec x : senders) {
+      if (!names.add(x.name())) {
+        throw new ConfigException(x.key() + ".name", "'" + x.name() + "' names a second sender; each needs its"
+            + " own name");
+      }
+    }
+    return new ListSettings(senders, ownEntries("also_allow", raw.alsoAllow()), removal(raw.removal()),
+        maxAge(raw.sources()));
   }
 
-  private static List<ListSettings.App> apps(JsonNode node, Secrets secrets) {
+  /** The apps of {@code feishu:}: none when it is absent (other senders may be named), one, or a list. */
+  private static List<SenderSpec> apps(JsonNode node, RawConfig.Validation top, Path credentials) {
     if (node == null || node.isNull() || node.isMissingNode()) {
-      throw new ConfigException("feishu", "missing; it needs at least app_id and the app secret");
+      return List.of();
     }
     if (node.isObject()) {
-      RawConfig.Feishu f = ConfigText.map(node, RawConfig.Feishu.class, "feishu");
-      FeishuSettings s = FeishuSection.settings(f, secrets);
-      String label = f.name() != null ? label("feishu.name", f.name())
-          : s.baseUrl().equals(FeishuSettings.LARK) ? "lark" : "feishu";
-      return List.of(new ListSettings.App(label, s));
+      ObjectNode app = ((ObjectNode) node).deepCopy();
+      JsonNode name = app.remove("name");
+      FeishuSourceType.Settings f = ConfigText.map(app, FeishuSourceType.Settings.class, "feishu");
+      String label = name != null && !name.isNull() ? label("feishu.name", name.asText())
+          : FeishuSourceType.isLark(f) ? "lark" : Senders.DEFAULT_LABEL;
+      return List.of(spec("feishu", label, FeishuSourceType.TYPE, f, top, null, name == null, credentials));
     }
     if (!node.isArray() || node.isEmpty() || node.size() > MAX_APPS) {
       throw new ConfigException("feishu", "must be one app (a mapping) or a list of 1.." + MAX_APPS + " apps");
     }
-    List<ListSettings.App> out = new ArrayList<>();
-    Set<String> labels = new HashSet<>();
+    List<SenderSpec> out = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
       String key = "feishu[" + i + "]";
       if (!node.get(i).isObject()) {
         throw new ConfigException(key, "must be a mapping with name, app_id and the app secret");
       }
-      RawConfig.Feishu f = ConfigText.map(node.get(i), RawConfig.Feishu.class, key);
-      if (f.name() == null) {
+      ObjectNode app = ((ObjectNode) node.get(i)).deepCopy();
+      JsonNode name = app.remove("name");
+      if (name == null || name.isNull()) {
         throw new ConfigException(key + ".name", "missing; each app of a list needs a name, e.g. feishu or lark");
       }
-      String label = label(key + ".name", f.name());
-      if (!labels.add(label)) {
-        throw new ConfigException(key + ".name", "'" + label + "' names a second app; each needs its own name");
-      }
-      out.add(new ListSettings.App(label,
-          FeishuSection.settings(f, secrets, key, Secrets.CREDENTIAL_NAME + "_" + label)));
+      String label = label(key + ".name", name.asText());
+      FeishuSourceType.Settings f = ConfigText.map(app, FeishuSourceType.Settings.class, key);
+      out.add(spec(key, label, FeishuSourceType.TYPE, f, top, null, false, credentials));
     }
     return out;
   }
 
+  /** The items of {@code senders:}, each {@code type}, {@code name}, an optional {@code validation} and its own keys. */
+  private static List<SenderSpec> senders(List<JsonNode> nodes, SourceRegistry registry, RawConfig.Validation top,
+      Path credentials) {
+    if (nodes == null) {
+      return List.of();
+    }
+    if (nodes.size() > MAX_SENDERS) {
+      throw new ConfigException("senders", nodes.size() + " senders, more than " + MAX_SENDERS);
+    }
+    List<SenderSpec> out = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      String key = "senders[" + i + "]";
+      JsonNode node = nodes.get(i);
+      if (node == null || !node.isObject()) {
+        throw new ConfigException(key, "must be a mapping with type and name");
+      }
+      ObjectNode settings = ((ObjectNode) node).deepCopy();
+      JsonNode type = settings.remove("type");
+      if (type == null || !type.isTextual()) {
+        throw new ConfigException(key + ".type", "missing; one of: " + String.join(", ", registry.typeNames()));
+      }
+      SourceType<?> t = registry.find(type.asText()).orElseThrow(() -> new ConfigException(key + ".type",
+          "'" + type.asText() + "' is not one of: " + String.join(", ", registry.typeNames())));
+      JsonNode name = settings.remove("name");
+      if (name == null || name.isNull()) {
+        throw new ConfigException(key + ".name", "missing; each sender needs a name, e.g. " + t.type());
+      }
+      String label = label(key + ".name", name.asText());
+      JsonNode validation = settings.remove("validation");
+      RawConfig.Validation own = validation == null || validation.isNull() ? null
+          : ConfigText.map(validation, RawConfig.Validation.class, key + ".validation");
+      Object parsed = ConfigText.map(settings, t.settingsClass(), key);
+      out.add(spec(key, label, t, parsed, top, own, false, credentials));
+    }
+    return out;
+  }
+
+  /** A sender, validated by building it once (it sends nothing) and closing it. */
+  private static SenderSpec spec(String key, String label, SourceType<?> type, Object settings,
+      RawConfig.Validation top, RawConfig.Validation own, boolean unsuffixed, Path credentials) {
+    EntryPolicy policy = PolicySections.validation(own == null ? "validation" : key + ".validation", own, top, type);
+    SenderSpec spec = new SenderSpec(key, label, type, settings, policy, unsuffixed, credentials);
+    Sleeper never = d -> {
+      throw new IllegalStateException("validation waits for nothing");
+    };
+    try (Source probe = spec.build(Clock.systemUTC(), never)) {
+      return spec;
+    }
+  }
+
   private static String label(String key, String name) {
-    if (!LABEL.matcher(name).matches() || name.equals("config")) {
-      throw new ConfigException(key, "'" + name + "' is not a source name (lower-case letters, digits, _ and -,"
+    if (!LABEL.matcher(name).matches() || name.equals(SourceReport.CONFIG)) {
+      throw new ConfigException(key, "'" + name + "' is not a sender name (lower-case letters, digits, _ and -,"
           + " at most 32; 'config' is the operator's own entries)");
     }
     return name;

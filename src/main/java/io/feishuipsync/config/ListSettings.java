@@ -2,7 +2,6 @@ package io.feishuipsync.config;
 
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.RemovalSettings;
-import io.feishuipsync.feishu.FeishuSettings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -12,21 +11,18 @@ import java.util.TreeSet;
 /**
  * Where the list comes from and how it changes.
  *
- * @param apps every Feishu or Lark app, in config order (one when {@code feishu:} is a single app)
+ * @param senders every sender: the apps of {@code feishu:} first, then {@code senders:}, in config order
  * @param alsoAllow the operator's own entries for every writer ({@code also_allow})
  * @param removal when a missing address really goes ({@code removal})
  * @param maxAge a source whose last good list is older than this raises an alert ({@code sources.max_age})
  */
-public record ListSettings(List<App> apps, SortedSet<IpRange> alsoAllow, RemovalSettings removal,
+public record ListSettings(List<SenderSpec> senders, SortedSet<IpRange> alsoAllow, RemovalSettings removal,
     Duration maxAge) {
 
   public ListSettings {
-    apps = List.copyOf(apps);
+    senders = List.copyOf(senders);
     alsoAllow = Collections.unmodifiableSortedSet(new TreeSet<>(alsoAllow));
   }
-
-  /** One app and the label its entries carry ({@code feishu}, {@code lark}, ...). */
-  public record App(String label, FeishuSettings settings) {}
 
   /** What {@code status} needs of the config, read without its secrets: when removals happen and sources age. */
   public record Timings(RemovalSettings removal, Duration maxAge) {}

@@ -8,6 +8,8 @@ import io.feishuipsync.core.EnforceSettings;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.GuardSettings;
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.source.SourceType;
+import io.feishuipsync.source.feishu.FeishuSourceType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,22 +46,33 @@ final class PolicySections {
     return new GuardSettings(min, ratio, v4, v6);
   }
 
+  /** The top-level {@code validation}: Feishu's defaults where it says nothing. */
   static EntryPolicy validation(RawConfig.Validation v) {
-    if (v == null) {
-      return EntryPolicy.FEISHU_DEFAULTS;
-    }
-    int v4 = requireNonNullElse(v.minPrefixV4(), EntryPolicy.DEFAULT_MIN_PREFIX_V4);
+    return validation("validation", null, v, FeishuSourceType.TYPE);
+  }
+
+  /**
+   * The policy of a sender of {@code type}: each key from its own {@code validation} ({@code own}, at {@code key}),
+   * else from the top-level one ({@code top}), else the type's published prefix lengths and no exemption.
+   */
+  static EntryPolicy validation(String key, RawConfig.Validation own, RawConfig.Validation top, SourceType<?> type) {
+    RawConfig.Validation none = new RawConfig.Validation(null, null, null);
+    RawConfig.Validation o = own == null ? none : own;
+    RawConfig.Validation t = top == null ? none : top;
+    String v4Key = o.minPrefixV4() != null ? key : "validation";
+    int v4 = requireNonNullElse(o.minPrefixV4(), requireNonNullElse(t.minPrefixV4(), type.minPrefixV4()));
     if (v4 < 1 || v4 > 32) {
-      throw new ConfigException("validation.min_prefix_v4", v4 + " is outside 1..32");
+      throw new ConfigException(v4Key + ".min_prefix_v4", v4 + " is outside 1..32");
     }
-    int v6 = requireNonNullElse(v.minPrefixV6(), EntryPolicy.DEFAULT_MIN_PREFIX_V6);
+    String v6Key = o.minPrefixV6() != null ? key : "validation";
+    int v6 = requireNonNullElse(o.minPrefixV6(), requireNonNullElse(t.minPrefixV6(), type.minPrefixV6()));
     if (v6 < 1 || v6 > 128) {
-      throw new ConfigException("validation.min_prefix_v6", v6 + " is outside 1..128");
+      throw new ConfigException(v6Key + ".min_prefix_v6", v6 + " is outside 1..128");
     }
+    String allowKey = o.allowSpecial() != null ? key : "validation";
+    List<String> listed = requireNonNullElse(o.allowSpecial(), requireNonNullElse(t.allowSpecial(), List.of()));
     List<IpRange> allow = new ArrayList<>();
-    List<String> listed = requireNonNullElse(v.allowSpecial(), List.of());
     for (int i = 0; i < listed.size(); i++) {
-      String key = "validation.allow_special[" + i + "]";
       if (listed.get(i) != null && listed.get(i).isEmpty()) {
         // What an unset ${VAR:-} leaves: the config offers an exemption it does not grant (quickstart.yaml).
         continue;
@@ -67,10 +80,11 @@ final class PolicySections {
       try {
         allow.add(IpRange.parse(listed.get(i)));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key, "'" + listed.get(i) + "' is not a CIDR: " + e.getMessage());
+        throw new ConfigException(allowKey + ".allow_special[" + i + "]", "'" + listed.get(i) + "' is not a CIDR: "
+            + e.getMessage());
       }
     }
-    return new EntryPolicy(v4, v6, true, allow, "validation");
+    return new EntryPolicy(v4, v6, true, allow, key);
   }
 
   static EnforceSettings enforce(RawConfig.Enforce e) {

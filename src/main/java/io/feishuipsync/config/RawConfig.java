@@ -15,25 +15,12 @@ record RawConfig(
     Metrics metrics,
     @JsonProperty("notify") Notify notifications,
     Cluster cluster,
+    List<JsonNode> senders,
     List<JsonNode> writers,
     List<String> alsoAllow,
     Removal removal,
     Sources sources,
     Enforce enforce) {
-
-  record Feishu(
-      String name,
-      String baseUrl,
-      String appId,
-      String appSecret,
-      String appSecretFile,
-      Integer pageSize,
-      Integer maxPages,
-      String connectTimeout,
-      String responseTimeout,
-      Integer maxAttempts,
-      String maxRetryTime,
-      String maxRateLimitWait) {}
 
   /** A writer's {@code also_allow}: a list of strings, read apart from the writer type's own settings. */
   record OwnEntries(List<String> entries) {

@@ -12,28 +12,10 @@ import java.util.function.Function;
  */
 final class Secrets {
 
-  /** The systemd credential of a single app's secret; each app of a list has {@code app_secret_<name>}. */
-  static final String CREDENTIAL_NAME = "app_secret";
-
   private final Function<String, String> env;
 
   Secrets(Function<String, String> env) {
     this.env = env;
-  }
-
-  /**
-   * The secret of the app at {@code key} from {@code app_secret}, {@code app_secret_file} or the systemd credential
-   * {@code credential}.
-   */
-  Secret appSecret(RawConfig.Feishu f, String key, String credential) {
-    Secret s = SecretFiles.find(key + ".", "app_secret", f.appSecret(), f.appSecretFile(), credentials(),
-        credential);
-    if (s == null) {
-      throw new ConfigException(key + ".app_secret",
-          "missing; set app_secret (e.g. ${FEISHU_APP_SECRET}), app_secret_file, or a systemd credential named "
-              + credential);
-    }
-    return s;
   }
 
   /** The cluster database password from {@code password}, {@code password_file} or the credential. */

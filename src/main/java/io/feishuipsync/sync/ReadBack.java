@@ -10,6 +10,7 @@ import io.feishuipsync.state.Snapshot;
 import io.feishuipsync.state.SyncState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,36 +38,32 @@ final class ReadBack {
   }
 
   /**
-   * Why {@code s}, read from {@code where}, cannot be used by a run of {@code feeds} into {@code writers}; empty when
-   * it can, or when {@code feeds} has no policy to hold it to.
+   * Why {@code s}, read from {@code where}, cannot be used by a run of {@code senders} into {@code writers}; empty when
+   * it can, or when no sender has a policy to hold it to.
    */
-  static Optional<String> problem(Snapshot s, Feeds feeds, List<Writer> writers, Instant now, String where) {
-    if (feeds.policy() == null) {
+  static Optional<String> problem(Snapshot s, Senders senders, List<Writer> writers, Instant now, String where) {
+    if (senders.sources().stream().allMatch(x -> x.policy() == null)) {
       return Optional.empty();
     }
-    Set<IpRange> own = new HashSet<>(feeds.alsoAllow());
+    Set<IpRange> own = new HashSet<>(senders.alsoAllow());
     writers.stream().filter(OwnEntries.class::isInstance).forEach(w -> own.addAll(((OwnEntries) w).entries()));
-    return problem(s, feeds.policy(), own, now, where);
-  }
-
-  /**
-   * Why {@code s}, read from {@code where}, cannot be used, naming the part and the entry; empty when it can.
-   *
-   * @param own every own entry configured now (top level and every writer's)
-   */
-  static Optional<String> problem(Snapshot s, EntryPolicy policy, Set<IpRange> own, Instant now, String where) {
     String in = "the snapshot in " + where + " ";
     Instant latest = now.plus(SKEW);
     if (s.fetchedAt().isAfter(latest)) {
       return Optional.of(in + "is dated " + s.fetchedAt() + ", in the future");
     }
     for (Map.Entry<String, LastGood> e : s.sources().entrySet()) {
+      Optional<Senders.Sender> sender = senders.named(e.getKey());
+      if (sender.isEmpty()) {
+        // A sender taken out of the config: its list is neither planned nor enforced (lists(), below).
+        continue;
+      }
       String part = "source " + e.getKey() + "'s last good list";
       if (e.getValue().fetchedAt().isAfter(latest)) {
         return Optional.of(in + "dates " + part + " " + e.getValue().fetchedAt() + ", in the future");
       }
       for (IpRange r : e.getValue().entries()) {
-        Optional<String> why = policy.refusal(r);
+        Optional<String> why = refusal(sender.get().policy(), r);
         if (why.isPresent()) {
           return Optional.of(in + "holds " + r + " in " + part + ", which " + why.get());
         }
@@ -77,15 +74,16 @@ final class ReadBack {
         return Optional.of(in + "holds the pending removal " + p.address() + " missing since " + p.missingSince()
             + ", in the future");
       }
-      Optional<String> why = policy.refusal(p.address());
+      Optional<String> why = pendingRefusal(p, senders);
       if (why.isPresent()) {
         return Optional.of(in + "holds the pending removal " + p.address() + ", which " + why.get());
       }
     }
     if (s.sources().isEmpty()) {
-      // A snapshot of an older version: its entries are the source's list (own entries came with sources).
+      // A snapshot of an older version: its entries are the first sender's list (own entries came with it).
+      EntryPolicy first = senders.sources().get(0).policy();
       for (IpRange r : s.entries()) {
-        Optional<String> why = own.contains(r) ? Optional.empty() : policy.refusal(r);
+        Optional<String> why = own.contains(r) ? Optional.empty() : refusal(first, r);
         if (why.isPresent()) {
           return Optional.of(in + "holds " + r + ", which " + why.get());
         }
@@ -94,30 +92,56 @@ final class ReadBack {
     return Optional.empty();
   }
 
+  private static Optional<String> refusal(EntryPolicy policy, IpRange r) {
+    return policy == null ? Optional.empty() : policy.refusal(r);
+  }
+
+  /**
+   * Why a pending removal may not be held: it must pass the policy of a configured sender it was pending from, or,
+   * when none of those is configured any more, of some configured sender.
+   */
+  private static Optional<String> pendingRefusal(PendingRemoval p, Senders senders) {
+    List<Senders.Sender> from = p.source().isEmpty() ? List.of() : Arrays.stream(p.source().split(","))
+        .map(senders::named).flatMap(Optional::stream).toList();
+    Optional<String> first = Optional.empty();
+    for (Senders.Sender x : from.isEmpty() ? senders.sources() : from) {
+      Optional<String> why = refusal(x.policy(), p.address());
+      if (why.isEmpty()) {
+        return why;
+      }
+      first = first.isPresent() ? first : why;
+    }
+    return first;
+  }
+
   /**
    * What the last run applied, from {@code store} as a run takes it: rebuilt from the parts a run checks, and empty
    * when there is none or when it fails those checks (logged).
    */
-  static SortedSet<IpRange> lastApplied(SyncState store, Feeds feeds, List<Writer> writers, Instant now) {
+  static SortedSet<IpRange> lastApplied(SyncState store, Senders senders, List<Writer> writers, Instant now) {
     Optional<Snapshot> s = store.loadSnapshot().snapshot();
-    Optional<String> bad = s.flatMap(x -> problem(x, feeds, writers, now, store.where()));
+    Optional<String> bad = s.flatMap(x -> problem(x, senders, writers, now, store.where()));
     if (bad.isPresent()) {
       log.error("the snapshot is not enforced: {}", bad.get());
     }
-    return s.isEmpty() || bad.isPresent() ? new TreeSet<>() : lastApplied(s.get(), feeds.alsoAllow());
+    return s.isEmpty() || bad.isPresent() ? new TreeSet<>() : lastApplied(s.get(), senders);
   }
 
   /**
-   * What the last run applied, rebuilt from the parts {@link #problem} checks: each source's last good list, the
-   * pending removals and the operator's entries as configured now ({@code alsoAllow}); a snapshot of an older version
-   * is its entries.
+   * What the last run applied, rebuilt from the parts {@link #problem} checks: the last good list of each sender
+   * configured now, the pending removals and the operator's entries as configured now; a snapshot of an older
+   * version is its entries.
    */
-  static SortedSet<IpRange> lastApplied(Snapshot s, SortedSet<IpRange> alsoAllow) {
+  static SortedSet<IpRange> lastApplied(Snapshot s, Senders senders) {
     if (s.sources().isEmpty()) {
       return s.entries();
     }
-    SortedSet<IpRange> all = new TreeSet<>(alsoAllow);
-    s.sources().values().forEach(g -> all.addAll(g.entries()));
+    SortedSet<IpRange> all = new TreeSet<>(senders.alsoAllow());
+    s.sources().forEach((label, g) -> {
+      if (senders.named(label).isPresent()) {
+        all.addAll(g.entries());
+      }
+    });
     s.pending().forEach(p -> all.add(p.address()));
     return AddressSets.withoutCovered(all);
   }

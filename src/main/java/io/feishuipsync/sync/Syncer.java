@@ -48,7 +48,7 @@ public final class Syncer {
     }
   }
 
-  private final Feeds feeds;
+  private final Senders senders;
   private final SyncState store;
   private final List<Writer> writers;
   private final GuardSettings guard;
@@ -57,21 +57,21 @@ public final class Syncer {
 
   /** A syncer of one source with no own entries and removals at once. */
   public Syncer(AddressSource source, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock) {
-    this(Feeds.single(source), store, writers, guard, clock);
+    this(Senders.single(source), store, writers, guard, clock);
   }
 
   /** A syncer whose writers no enforcer holds between runs. */
-  public Syncer(Feeds feeds, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock) {
-    this(feeds, store, writers, guard, clock, Enforcer.none());
+  public Syncer(Senders senders, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock) {
+    this(senders, store, writers, guard, clock, Enforcer.none());
   }
 
   /**
    * A syncer that tells {@code enforcer} what each of its local writers holds after every run, and never reads or
    * applies a writer while the enforcer checks one.
    */
-  public Syncer(Feeds feeds, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock,
+  public Syncer(Senders senders, SyncState store, List<Writer> writers, GuardSettings guard, Clock clock,
       Enforcer enforcer) {
-    this.feeds = feeds;
+    this.senders = senders;
     this.store = store;
     this.writers = List.copyOf(writers);
     this.guard = guard;
@@ -111,7 +111,7 @@ public final class Syncer {
 
   /** What the last run applied, as a run takes it from the store ({@link ReadBack}): where enforcement starts. */
   public SortedSet<IpRange> lastApplied() {
-    return ReadBack.lastApplied(store, feeds, writers, clock.instant());
+    return ReadBack.lastApplied(store, senders, writers, clock.instant());
   }
 
   /** The state of one run. */
@@ -133,7 +133,7 @@ public final class Syncer {
     }
 
     SyncResult execute() {
-      Feeds.Fetch fetch = feeds.fetchAll();
+      Senders.Fetch fetch = senders.fetchAll();
       requests = fetch.requests();
       if (fetch.abandoned() != null) {
         return finish(SyncResult.Outcome.ABANDONED, fetch.abandoned().getMessage(), false);
@@ -142,7 +142,7 @@ public final class Syncer {
       return enforcer.locked(() -> withWriters(fetch));
     }
 
-    private SyncResult withWriters(Feeds.Fetch fetch) {
+    private SyncResult withWriters(Senders.Fetch fetch) {
       // When no source answers, the last applied list is put back as it stands (with the operator's entries).
       StateStore.Loaded loaded = store.loadSnapshot();
       noSource = fetch.allFailed() ? "fetch failed: " + fetch.errors() : null;
@@ -152,7 +152,7 @@ public final class Syncer {
         log.warn("snapshot: {}", loaded.problem());
       }
       Optional<String> distrusted = loaded.snapshot()
-          .flatMap(s -> ReadBack.problem(s, feeds, writers, clock.instant(), store.where()));
+          .flatMap(s -> ReadBack.problem(s, senders, writers, clock.instant(), store.where()));
       if (distrusted.isPresent()) {
         markSkipped();
         return finish(SyncResult.Outcome.REFUSED, "refused, nothing applied: " + distrusted.get(), false);
@@ -167,13 +167,13 @@ public final class Syncer {
       List<String> cannotRun = read.cannotRun();
 
       boolean noList = loaded.snapshot().isEmpty()
-          && Holdings.listed(writers, holdings, feeds.alsoAllow()).isEmpty();
+          && Holdings.listed(writers, holdings, senders.alsoAllow()).isEmpty();
       if (fetch.allFailed() && noList) {
         // No list known anywhere: nothing is safe to apply but closing the ports (README).
         return beforeFirstList(holdings, SyncResult.Outcome.SOURCE_FAILED, "fetch failed: " + fetch.errors());
       }
       ListMerge.Result merge = ListMerge.plan(new ListMerge.Input(fetch.answers(), loaded.snapshot(),
-          Holdings.largest(holdings), feeds.alsoAllow(), feeds.removal(), guard, options.force(), options.prune(),
+          Holdings.largest(holdings), senders.alsoAllow(), senders.removal(), guard, options.force(), options.prune(),
           clock.instant()));
       SortedSet<IpRange> desired = merge.desired();
       change = merge.change();
@@ -182,7 +182,7 @@ public final class Syncer {
       sources = merge.reports();
       // The guards count the list against the last applied one, then against what each writer admits now.
       String refusal = merge.refusal() != null || options.force() ? merge.refusal()
-          : Holdings.opensTooMuch(writers, holdings, desired, feeds.alsoAllow(), guard);
+          : Holdings.opensTooMuch(writers, holdings, desired, senders.alsoAllow(), guard);
       if (refusal != null) {
         if (noList && cannotRun.isEmpty()) {
           return beforeFirstList(holdings, SyncResult.Outcome.REFUSED, "refused: " + refusal);
@@ -250,7 +250,7 @@ public final class Syncer {
         skipRead(holdings);
         return finish(outcome, why + "; no list has been applied yet, nothing applied", false);
       }
-      results.addAll(FirstList.close(writers, holdings, enforcer, feeds.alsoAllow(), options.dryRun()));
+      results.addAll(FirstList.close(writers, holdings, enforcer, senders.alsoAllow(), options.dryRun()));
       String restoreFailed = options.dryRun() ? null : enforcer.saveRestore();
       String message = why + "; no list has been applied yet: " + FirstList.closed(options.dryRun(), ownEntries());
       if (results.stream().anyMatch(r -> r.outcome() == WriterResult.Outcome.FAILED)) {
@@ -264,7 +264,7 @@ public final class Syncer {
     }
 
     private boolean ownEntries() {
-      return !feeds.alsoAllow().isEmpty() || writers.stream().anyMatch(OwnEntries.class::isInstance);
+      return !senders.alsoAllow().isEmpty() || writers.stream().anyMatch(OwnEntries.class::isInstance);
     }
 
     private void markSkipped() {

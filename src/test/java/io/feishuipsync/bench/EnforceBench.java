@@ -4,7 +4,7 @@ import io.feishuipsync.core.EnforceSettings;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.exec.CommandRunner;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import io.feishuipsync.state.RestoreFiles;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.sync.Enforcer;

@@ -2,8 +2,8 @@ package io.feishuipsync.bench;
 
 import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.feishu.FakeFeishu;
-import io.feishuipsync.feishu.FakeFeishu.Fault;
+import io.feishuipsync.source.feishu.FakeFeishu.Fault;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import io.feishuipsync.testbed.FaultProxy;
 import io.feishuipsync.testbed.Held;
 import io.feishuipsync.testbed.LinkedNamespace;

@@ -11,7 +11,7 @@ import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.daemon.ClusterSchema;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import io.feishuipsync.state.DatabaseState;
 import io.feishuipsync.state.Status;
 import io.feishuipsync.testbed.PostgresServer;

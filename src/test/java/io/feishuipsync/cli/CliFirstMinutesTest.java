@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.feishuipsync.feishu.FakeFeishu;
-import io.feishuipsync.feishu.FakeFeishu.Fault;
+import io.feishuipsync.source.feishu.FakeFeishu.Fault;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.daemon.Daemon;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import io.feishuipsync.state.Status;
 import io.feishuipsync.sync.Syncer;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ class DaemonSourcesTest {
         + "schedule: {interval: 6h, retry_after: 200ms}\n"
         + "writers:\n  - {type: file, path: '" + allow + "'}\n");
     AtomicReference<SyncResult> last = new AtomicReference<>();
-    try (Wiring w = new Wiring(new ConfigLoader(WriterTypes.ALL,
+    try (Wiring w = new Wiring(new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL,
         Map.of("FEISHU_APP_SECRET", FakeFeishu.APP_SECRET)::get).load(config), true)) {
       Daemon d = new Daemon(() -> {
         SyncResult r = w.sync(new Syncer.Options(false, false));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import io.feishuipsync.testbed.PostgresServer;
 import io.feishuipsync.testbed.Testbed;
 import java.io.IOException;

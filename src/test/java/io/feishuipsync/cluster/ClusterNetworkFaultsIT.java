@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.config.TestConfig;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import io.feishuipsync.testbed.FaultProxy;
 import io.feishuipsync.testbed.Held;
 import io.feishuipsync.testbed.LinkedNamespace;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.cli.SourceTypes;
 import io.feishuipsync.cli.WriterTypes;
 import io.feishuipsync.core.ConfigException;
 import java.io.IOException;
@@ -26,7 +27,7 @@ class ClusterConfigTest {
   final Map<String, String> env = new HashMap<>(Map.of("FEISHU_APP_SECRET", "app-secret-value"));
 
   Config parse(String cluster) {
-    return new ConfigLoader(WriterTypes.ALL, env::get).parse(ConfigLoaderTest.MINIMAL + cluster,
+    return new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL, env::get).parse(ConfigLoaderTest.MINIMAL + cluster,
         dir.resolve("config.yaml"));
   }
 

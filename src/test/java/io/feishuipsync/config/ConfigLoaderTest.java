@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.cli.SourceTypes;
 import io.feishuipsync.cli.WriterTypes;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.EnforceSettings;
@@ -35,7 +36,7 @@ class ConfigLoaderTest {
       """;
 
   ConfigLoader loader(Map<String, String> env) {
-    return new ConfigLoader(WriterTypes.ALL, env::get);
+    return new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL, env::get);
   }
 
   Config parse(String yaml) {

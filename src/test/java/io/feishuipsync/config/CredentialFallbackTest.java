@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.cli.SourceTypes;
 import io.feishuipsync.cli.WriterTypes;
 import io.feishuipsync.core.ConfigException;
 import java.io.IOException;
@@ -27,7 +28,8 @@ class CredentialFallbackTest {
   Path dir;
 
   ConfigException error(Path credentials) {
-    ConfigLoader loader = new ConfigLoader(WriterTypes.ALL, Map.of("CREDENTIALS_DIRECTORY", credentials.toString())::get);
+    ConfigLoader loader = new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL,
+        Map.of("CREDENTIALS_DIRECTORY", credentials.toString())::get);
     return assertThrows(ConfigException.class, () -> loader.parse(CONFIG, dir.resolve("config.yaml")));
   }
 

@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.cli.SourceTypes;
 import io.feishuipsync.cli.WriterTypes;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.RemovalSettings;
-import io.feishuipsync.feishu.FeishuSettings;
+import io.feishuipsync.core.Sleeper;
+import io.feishuipsync.source.feishu.FeishuSettings;
+import io.feishuipsync.source.feishu.FeishuSourceType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,7 +35,7 @@ class ListSectionsTest {
       """;
 
   Config parse(String yaml, Map<String, String> env) {
-    return new ConfigLoader(WriterTypes.ALL, env::get).parse(yaml, dir.resolve("config.yaml"));
+    return new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL, env::get).parse(yaml, dir.resolve("config.yaml"));
   }
 
   Config parse(String yaml) {
@@ -45,8 +49,8 @@ class ListSectionsTest {
   @Test
   void withoutTheNewKeysNothingChanges() {
     Config c = parse(APP + "writers:\n  - type: dryrun\n");
-    assertEquals(1, c.lists().apps().size());
-    assertEquals("feishu", c.lists().apps().get(0).label());
+    assertEquals(1, c.lists().senders().size());
+    assertEquals("feishu", c.lists().senders().get(0).name());
     assertEquals(ips(), c.lists().alsoAllow());
     assertEquals(RemovalSettings.IMMEDIATE, c.lists().removal());
     assertEquals(Duration.ofHours(48), c.lists().maxAge());
@@ -119,10 +123,13 @@ class ListSectionsTest {
         writers:
           - type: dryrun
         """, Map.of("FEISHU_APP_SECRET", "cn-secret", "CREDENTIALS_DIRECTORY", creds.toString()));
-    assertEquals(2, c.lists().apps().size());
-    assertEquals("lark", c.lists().apps().get(1).label());
-    assertEquals(FeishuSettings.LARK, c.lists().apps().get(1).settings().baseUrl());
-    assertEquals("lark-secret", c.lists().apps().get(1).settings().appSecret().reveal());
+    assertEquals(2, c.lists().senders().size());
+    SenderSpec second = c.lists().senders().get(1);
+    assertEquals("lark", second.name());
+    FeishuSettings larkSettings = FeishuSourceType.settings((FeishuSourceType.Settings) second.settings(),
+        second.context(Clock.systemUTC(), Sleeper.SYSTEM));
+    assertEquals(FeishuSettings.LARK, larkSettings.baseUrl());
+    assertEquals("lark-secret", larkSettings.appSecret().reveal());
     assertEquals("cn-secret", c.feishu().appSecret().reveal(), "the first app is the one feishu() names");
     assertEquals(Duration.ofHours(12), c.lists().maxAge());
   }
@@ -133,12 +140,12 @@ class ListSectionsTest {
     assertTrue(noName.startsWith("feishu[0].name: missing"), noName);
     String twice = error("feishu:\n  - {name: lark, app_id: a, app_secret: x}\n  - {name: lark, app_id: b,"
         + " app_secret: y}\nwriters:\n  - type: dryrun\n");
-    assertTrue(twice.startsWith("feishu[1].name: 'lark' names a second app"), twice);
+    assertTrue(twice.startsWith("feishu[1].name: 'lark' names a second sender"), twice);
     String secret = error("feishu:\n  - {name: feishu, app_id: a, app_secret: x}\n  - {name: lark, app_id: b}\n"
         + "writers:\n  - type: dryrun\n");
     assertTrue(secret.startsWith("feishu[1].app_secret: missing;") && secret.contains("app_secret_lark"), secret);
     String config = error("feishu:\n  - {name: config, app_id: a, app_secret: x}\nwriters:\n  - type: dryrun\n");
-    assertTrue(config.startsWith("feishu[0].name: 'config' is not a source name"), config);
+    assertTrue(config.startsWith("feishu[0].name: 'config' is not a sender name"), config);
     String url = error("feishu:\n  - {name: a, app_id: a, app_secret: x, base_url: 'ftp://x'}\n"
         + "writers:\n  - type: dryrun\n");
     assertTrue(url.startsWith("feishu[0].base_url:"), url);

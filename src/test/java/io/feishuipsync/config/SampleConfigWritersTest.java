@@ -3,6 +3,7 @@ package io.feishuipsync.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.feishuipsync.cli.SourceTypes;
 import io.feishuipsync.cli.WriterTypes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,8 @@ class SampleConfigWritersTest {
           state_dir: %s
           writers:
           %s""".formatted(dir.resolve("state"), example);
-      Config c = new ConfigLoader(WriterTypes.ALL, Map.<String, String>of()::get).parse(yaml, dir.resolve("config.yaml"));
+      Config c = new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL, Map.<String, String>of()::get)
+          .parse(yaml, dir.resolve("config.yaml"));
       assertEquals(1, c.writers().size(), example);
       shown.add(c.writers().get(0).type().type());
     }

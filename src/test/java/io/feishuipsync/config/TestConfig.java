@@ -1,6 +1,6 @@
 package io.feishuipsync.config;
 
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.config.TestConfig;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

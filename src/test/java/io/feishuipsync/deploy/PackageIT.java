@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.exec.CommandResult;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import io.feishuipsync.testbed.Testbed;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

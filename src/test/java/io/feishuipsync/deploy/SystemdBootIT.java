@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.exec.CommandResult;
 import io.feishuipsync.exec.ProcessCommandRunner;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.cli.CliRunner;
-import io.feishuipsync.feishu.FakeFeishu;
-import io.feishuipsync.feishu.FakeFeishu.Delivery;
-import io.feishuipsync.feishu.FakeFeishu.Fault;
+import io.feishuipsync.source.feishu.FakeFeishu.Delivery;
+import io.feishuipsync.source.feishu.FakeFeishu.Fault;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.feishuipsync.cli.CliRunner;
 import io.feishuipsync.config.TestConfig;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.feishuipsync.cli.CliRunner;
 import io.feishuipsync.config.TestConfig;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.io.IOException;
 import java.nio.file.Path;
 

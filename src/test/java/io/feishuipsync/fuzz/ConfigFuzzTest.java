@@ -2,6 +2,7 @@ package io.feishuipsync.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.feishuipsync.cli.SourceTypes;
 import io.feishuipsync.cli.WriterTypes;
 import io.feishuipsync.config.ConfigLoader;
 import io.feishuipsync.core.ConfigException;
@@ -20,7 +21,7 @@ class ConfigFuzzTest {
   void anyTextIsAConfigOrOneClearError(FuzzedDataProvider data) {
     String value = data.consumeString(200);
     String text = (data.consumeBoolean() ? START : "") + data.consumeRemainingAsString();
-    ConfigLoader loader = new ConfigLoader(WriterTypes.ALL, name -> name.equals("SECRET") ? value : null);
+    ConfigLoader loader = new ConfigLoader(WriterTypes.ALL, SourceTypes.ALL, name -> name.equals("SECRET") ? value : null);
     try {
       loader.parse(text, Path.of("/etc/feishu-ipsync/config.yaml"));
     } catch (ConfigException e) {

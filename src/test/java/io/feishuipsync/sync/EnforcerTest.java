@@ -61,7 +61,7 @@ class EnforcerTest {
   }
 
   Syncer syncer(List<Writer> writers, Enforcer e, SortedSet<IpRange> own) {
-    return new Syncer(new Feeds(List.of(new Feeds.Named("feishu", feishu)), own, RemovalSettings.IMMEDIATE),
+    return new Syncer(new Senders(List.of(new Senders.Sender("feishu", feishu)), own, RemovalSettings.IMMEDIATE),
         new StateStore(dir), writers, GuardSettings.DEFAULTS, clock, e);
   }
 

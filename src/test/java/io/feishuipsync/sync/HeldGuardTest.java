@@ -50,8 +50,8 @@ class HeldGuardTest {
   }
 
   SyncResult sync(SortedSet<IpRange> own, boolean force) {
-    return new Syncer(new Feeds(List.of(new Feeds.Named("feishu", feishu), new Feeds.Named("lark", lark)), own,
-        new RemovalSettings(2, Duration.ofHours(1)), ReadBackTest.LAB), new StateStore(dir), List.of(writer),
+    return new Syncer(new Senders(List.of(new Senders.Sender("feishu", feishu, ReadBackTest.LAB),
+        new Senders.Sender("lark", lark, ReadBackTest.LAB)), own, new RemovalSettings(2, Duration.ofHours(1))), new StateStore(dir), List.of(writer),
         GUARD, clock).runOnce(new Syncer.Options(false, force));
   }
 

@@ -44,8 +44,8 @@ class ReadBackTest {
   final FakeWriter writer = new FakeWriter("w");
 
   Syncer syncer(SortedSet<IpRange> own) {
-    return new Syncer(new Feeds(List.of(new Feeds.Named("feishu", feishu), new Feeds.Named("lark", lark)), own,
-        new RemovalSettings(2, Duration.ofHours(1)), LAB), new StateStore(dir), List.of(writer),
+    return new Syncer(new Senders(List.of(new Senders.Sender("feishu", feishu, LAB),
+        new Senders.Sender("lark", lark, LAB)), own, new RemovalSettings(2, Duration.ofHours(1))), new StateStore(dir), List.of(writer),
         GuardSettings.DEFAULTS, clock);
   }
 

@@ -10,9 +10,9 @@ import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.Writer;
-import io.feishuipsync.feishu.FakeFeishu;
-import io.feishuipsync.feishu.FeishuClient;
-import io.feishuipsync.feishu.FeishuSettings;
+import io.feishuipsync.source.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FeishuClient;
+import io.feishuipsync.source.feishu.FeishuSettings;
 import io.feishuipsync.state.StateStore;
 import io.feishuipsync.testbed.PacketProbe;
 import io.feishuipsync.testbed.Testbed;
@@ -44,9 +44,9 @@ class SourcesPacketIT {
   final MutableClock clock = new MutableClock();
 
   Syncer syncer(FeishuClient f, FeishuClient l, Writer nft) {
-    Feeds feeds = new Feeds(List.of(new Feeds.Named("feishu", f), new Feeds.Named("lark", l)),
+    Senders senders = new Senders(List.of(new Senders.Sender("feishu", f), new Senders.Sender("lark", l)),
         ips(PacketProbe.LISTED_V4), new RemovalSettings(2, Duration.ofHours(1)));
-    return new Syncer(feeds, new StateStore(state), List.of(nft), GuardSettings.DEFAULTS, clock);
+    return new Syncer(senders, new StateStore(state), List.of(nft), GuardSettings.DEFAULTS, clock);
   }
 
   FeishuClient client(FakeFeishu fake) {

@@ -156,8 +156,8 @@ class SyncProperties {
       FakeWriter writer = new FakeWriter("w");
       GuardSettings guard = new GuardSettings(1, removalPercent / 100.0, maxAdded, maxAdded);
       source.list = AddressSets.withoutCovered(first);
-      Syncer syncer = new Syncer(new Feeds(List.of(new Feeds.Named("feishu", source)), new TreeSet<>(),
-          RemovalSettings.IMMEDIATE, ANY), new StateStore(dir), List.of(writer), guard, new MutableClock());
+      Syncer syncer = new Syncer(new Senders(List.of(new Senders.Sender("feishu", source, ANY)), new TreeSet<>(),
+          RemovalSettings.IMMEDIATE), new StateStore(dir), List.of(writer), guard, new MutableClock());
       assertEquals(SyncResult.Outcome.SUCCESS, syncer.runOnce(new Syncer.Options(false, true)).outcome());
       SortedSet<IpRange> held = new TreeSet<>(writer.held);
       int applies = writer.applies;

@@ -37,11 +37,11 @@ class SyncerOwnEntriesTest {
   static final Syncer.Options NORMAL = new Syncer.Options(false, false);
 
   Syncer syncer(SortedSet<IpRange> own, RemovalSettings removal, SortedSet<IpRange> ownOfB, FakeSource... sources) {
-    List<Feeds.Named> named = new java.util.ArrayList<>();
+    List<Senders.Sender> named = new java.util.ArrayList<>();
     for (FakeSource s : sources) {
-      named.add(new Feeds.Named(s == feishu ? "feishu" : "lark", s));
+      named.add(new Senders.Sender(s == feishu ? "feishu" : "lark", s));
     }
-    return new Syncer(new Feeds(named, own, removal), new StateStore(dir),
+    return new Syncer(new Senders(named, own, removal), new StateStore(dir),
         List.of(a, ownOfB.isEmpty() ? b : new OwnEntries(b, ownOfB)), GuardSettings.DEFAULTS, clock);
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.feishuipsync.cli.CliRunner;
 import io.feishuipsync.config.TestConfig;
-import io.feishuipsync.feishu.FakeFeishu;
+import io.feishuipsync.source.feishu.FakeFeishu;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.feishuipsync.feishu;
+package io.feishuipsync.source.feishu;
 
 import io.feishuipsync.core.Secret;
 import java.net.URI;

@@ -1,12 +1,12 @@
-package io.feishuipsync.feishu;
+package io.feishuipsync.source.feishu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.feishuipsync.core.AddressSource;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SourceException;
 import io.feishuipsync.core.SourceList;
+import io.feishuipsync.source.Source;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * throws; a partial answer is never returned. Every answer is read through a size cap and checked field by field;
  * every string quoted from it is sanitized. Credentials never appear in a message or a log line.
  */
-public final class FeishuClient implements AddressSource, AutoCloseable {
+public final class FeishuClient implements Source {
 
   private static final Logger log = LoggerFactory.getLogger(FeishuClient.class);
 

@@ -1,17 +1,11 @@
-package io.feishuipsync.feishu;
+package io.feishuipsync.source.feishu;
 
-import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SourceException;
+import io.feishuipsync.source.http.Waits;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.slf4j.Logger;
@@ -26,11 +20,8 @@ final class Retries {
   private static final Logger log = LoggerFactory.getLogger(FeishuClient.class);
 
   private static final long RATE_LIMITED = 99991400L;
-  private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
-  private static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
   /** A rate-limit wait shorter than this would only hit the limit again. */
   private static final Duration RATE_LIMIT_MIN_WAIT = Duration.ofSeconds(1);
-  private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
 
   private final FeishuSettings settings;
   private final Sleeper sleeper;
@@ -76,7 +67,7 @@ final class Retries {
         }
         last = null;
         failure = describe(e);
-        wait = backoff(attempt);
+        wait = Waits.backoff(attempt);
         log.warn("request for {} failed: {}; retrying", what, failure);
       }
       if (attempt == settings.maxAttempts()) {
@@ -101,12 +92,12 @@ final class Retries {
 
   /** The wait before the next attempt: what Feishu asked for when it said so sensibly, else backoff. */
   private Duration retryWait(Answer a, int attempt, boolean rateLimited) {
-    Duration asked = seconds("x-ogw-ratelimit-reset", a.reset());
+    Duration asked = Waits.seconds("x-ogw-ratelimit-reset", a.reset());
     if (asked == null) {
-      asked = retryAfter(a.retryAfter());
+      asked = Waits.retryAfter(a.retryAfter(), clock);
     }
     if (asked == null) {
-      return backoff(attempt);
+      return Waits.backoff(attempt);
     }
     if (asked.compareTo(settings.maxRateLimitWait()) > 0) {
       log.info("Feishu asked to wait {} s; waiting feishu.max_rate_limit_wait {} s instead", asked.toSeconds(),
@@ -119,76 +110,9 @@ final class Retries {
     return asked;
   }
 
-  /** Whole seconds from a header, or null when it is absent or not a plain small number. */
-  private static Duration seconds(String name, String value) {
-    if (value == null) {
-      return null;
-    }
-    if (!SECONDS.matcher(value.strip()).matches()) {
-      log.debug("ignoring unreadable {} header \"{}\"", name, Sanitize.text(value, 40));
-      return null;
-    }
-    return Duration.ofSeconds(Long.parseLong(value.strip()));
-  }
-
-  /** {@code Retry-After}: delta seconds or an HTTP date; null when absent or unreadable. */
-  private Duration retryAfter(String value) {
-    if (value == null) {
-      return null;
-    }
-    Duration d = seconds("Retry-After", value);
-    if (d != null || SECONDS.matcher(value.strip()).matches()) {
-      return d;
-    }
-    try {
-      Duration until = Duration.between(clock.instant(),
-          ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-      return until.isNegative() ? Duration.ZERO : until;
-    } catch (DateTimeParseException | ArithmeticException e) {
-      log.debug("ignoring unreadable Retry-After header \"{}\"", Sanitize.text(value, 40));
-      return null;
-    }
-  }
-
-  /** Exponential backoff with equal jitter: half fixed, half random. */
-  private static Duration backoff(int attempt) {
-    long ms = BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16);
-    ms = Math.min(ms, BACKOFF_CAP.toMillis());
-    return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
-  }
-
   /** What went wrong on the wire, in words; never an exception's class name. */
   private static String describe(IOException e) {
-    String detail = e.getMessage() == null ? "" : " (" + Sanitize.text(e.getMessage(), 120) + ")";
-    if (e instanceof AnswerReader.ResponseTooLarge) {
-      return e.getMessage();
-    }
-    if (e instanceof MessageConstraintException) {
-      return "its headers exceed " + Exchange.MAX_HEADERS + " lines or " + Exchange.MAX_HEADER_LINE
-          + " bytes per line";
-    }
-    if (e instanceof java.net.SocketTimeoutException || e instanceof InterruptedIOException) {
-      return "timeout" + detail;
-    }
-    if (e instanceof java.net.ConnectException) {
-      return "cannot connect" + detail;
-    }
-    if (e instanceof java.net.UnknownHostException) {
-      return "unknown host" + detail;
-    }
-    if (e instanceof javax.net.ssl.SSLException) {
-      return "TLS failed" + detail;
-    }
-    if (e instanceof org.apache.hc.core5.http.NoHttpResponseException) {
-      return "the server closed the connection without answering";
-    }
-    if (e instanceof org.apache.hc.core5.http.ConnectionClosedException) {
-      return "the connection closed before the answer was complete" + detail;
-    }
-    if (e instanceof org.apache.hc.client5.http.ClientProtocolException) {
-      return "the answer is not valid HTTP" + detail;
-    }
-    return "connection failed" + detail;
+    return e instanceof AnswerReader.ResponseTooLarge ? e.getMessage() : Waits.describe(e);
   }
 
   /** Requests sent and waiting spent in one fetch, across its restarts. */

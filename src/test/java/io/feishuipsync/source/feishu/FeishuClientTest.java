@@ -1,4 +1,4 @@
-package io.feishuipsync.feishu;
+package io.feishuipsync.source.feishu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +11,7 @@ import io.feishuipsync.core.MutableClock;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.SourceException;
 import io.feishuipsync.core.SourceList;
-import io.feishuipsync.feishu.FakeFeishu.Fault;
+import io.feishuipsync.source.feishu.FakeFeishu.Fault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.feishuipsync.feishu;
+package io.feishuipsync.source.feishu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -10,28 +10,37 @@ import io.feishuipsync.core.SourceList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What feeds the list: the sources (Feishu, Lark, ...) by label in config order, the operator's own entries for
- * every writer, when a missing address really goes, and the policy the sources' entries are held to ({@code
- * validation}), which what a run reads back of them from its store passes again (null: not checked, for tests of
- * other things).
+ * Who the list is for: the senders (Feishu, Lark, GitHub, ...) by name in config order, each with the policy its
+ * entries are held to, which what a run reads back of them from its store passes again; the operator's own entries
+ * for every writer; and when a missing address really goes.
  */
-public record Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSettings removal, EntryPolicy policy) {
+public record Senders(List<Sender> sources, SortedSet<IpRange> alsoAllow, RemovalSettings removal) {
 
   private static final Logger log = LoggerFactory.getLogger(Syncer.class);
 
-  /** The label of a single source configured as one app, as before several were possible. */
+  /** The label of a single Feishu app configured without a name, as before several were possible. */
   public static final String DEFAULT_LABEL = "feishu";
 
-  /** One source and its label. */
-  public record Named(String label, AddressSource source) {}
+  /**
+   * One sender: its name (the label of its entries everywhere), where its list comes from, and the policy its entries
+   * are held to (null: what is read back of it is not checked again, for tests of other things).
+   */
+  public record Sender(String label, AddressSource source, EntryPolicy policy) {
 
-  public Feeds {
+    /** A sender whose list read back from the store is not checked again. */
+    public Sender(String label, AddressSource source) {
+      this(label, source, null);
+    }
+  }
+
+  public Senders {
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("at least one source");
     }
@@ -39,14 +48,9 @@ public record Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSe
     alsoAllow = Collections.unmodifiableSortedSet(new TreeSet<>(alsoAllow));
   }
 
-  /** Feeds whose lists read back from the store are not checked again. */
-  public Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSettings removal) {
-    this(sources, alsoAllow, removal, null);
-  }
-
-  /** One source, no own entries, removals at once: the behaviour before any of these existed. */
-  public static Feeds single(AddressSource source) {
-    return new Feeds(List.of(new Named(DEFAULT_LABEL, source)), new TreeSet<>(), RemovalSettings.IMMEDIATE);
+  /** One sender, no own entries, removals at once: the behaviour before any of these existed. */
+  public static Senders single(AddressSource source) {
+    return new Senders(List.of(new Sender(DEFAULT_LABEL, source)), new TreeSet<>(), RemovalSettings.IMMEDIATE);
   }
 
   /**
@@ -78,11 +82,16 @@ public record Feeds(List<Named> sources, SortedSet<IpRange> alsoAllow, RemovalSe
     }
   }
 
-  /** Fetches every source in turn; one failing does not keep the others from being asked. */
+  /** The sender named {@code label}, if it is configured. */
+  Optional<Sender> named(String label) {
+    return sources.stream().filter(x -> x.label().equals(label)).findFirst();
+  }
+
+  /** Fetches every sender in turn; one failing does not keep the others from being asked. */
   Fetch fetchAll() {
     List<ListMerge.Answer> answers = new ArrayList<>();
     int requests = 0;
-    for (Named n : sources) {
+    for (Sender n : sources) {
       try {
         SourceList list = n.source().fetch();
         requests += list.requests();

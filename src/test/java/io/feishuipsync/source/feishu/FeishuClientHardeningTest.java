@@ -1,4 +1,4 @@
-package io.feishuipsync.feishu;
+package io.feishuipsync.source.feishu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +10,8 @@ import io.feishuipsync.core.MutableClock;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SourceException;
-import io.feishuipsync.feishu.FakeFeishu.Delivery;
-import io.feishuipsync.feishu.FakeFeishu.Fault;
+import io.feishuipsync.source.feishu.FakeFeishu.Delivery;
+import io.feishuipsync.source.feishu.FakeFeishu.Fault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.feishuipsync.feishu;
+package io.feishuipsync.source.feishu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

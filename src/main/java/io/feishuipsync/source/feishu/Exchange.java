@@ -1,6 +1,7 @@
-package io.feishuipsync.feishu;
+package io.feishuipsync.source.feishu;
 
 import io.feishuipsync.core.SourceException;
+import io.feishuipsync.source.http.BoundedClient;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -9,15 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.MessageConstraintException;
-import org.apache.hc.core5.http.config.Http1Config;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +23,6 @@ final class Exchange implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FeishuClient.class);
 
-  static final int MAX_HEADER_LINE = 16 * 1024;
-  static final int MAX_HEADERS = 100;
   private static final String STOPPED = "fetch abandoned: the daemon is stopping; nothing applied";
 
   private final FeishuSettings settings;
@@ -44,27 +36,7 @@ final class Exchange implements AutoCloseable {
 
   Exchange(FeishuSettings settings) {
     this.settings = settings;
-    Timeout response = Timeout.of(settings.responseTimeout());
-    this.http = HttpClients.custom()
-        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-            .setDefaultConnectionConfig(ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
-                .setSocketTimeout(response)
-                .build())
-            // Headers are buffered whole: bound them as the body is bounded.
-            .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                .http1Config(Http1Config.custom().setMaxLineLength(MAX_HEADER_LINE).setMaxHeaderCount(MAX_HEADERS)
-                    .build())
-                .build())
-            .build())
-        .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(response).build())
-        // Retries are ours (bounded, logged); redirects could carry the token to another host.
-        .disableAutomaticRetries()
-        .disableRedirectHandling()
-        .disableCookieManagement()
-        .disableContentCompression()
-        .setUserAgent("feishu-ipsync")
-        .build();
+    this.http = BoundedClient.build(settings.connectTimeout(), settings.responseTimeout());
     this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "feishu-deadline");
       t.setDaemon(true);

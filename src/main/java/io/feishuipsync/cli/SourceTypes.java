@@ -1,0 +1,17 @@
+package io.feishuipsync.cli;
+
+import io.feishuipsync.source.SourceRegistry;
+import io.feishuipsync.source.feishu.FeishuSourceType;
+import io.feishuipsync.source.github.GithubSourceType;
+import java.util.List;
+
+/** Every sender type the daemon knows. Adding a source means adding one line here and nowhere else. */
+public final class SourceTypes {
+
+  /** The registry handed to config loading. */
+  public static final SourceRegistry ALL = new SourceRegistry(List.of(
+      FeishuSourceType.TYPE,
+      GithubSourceType.TYPE));
+
+  private SourceTypes() {}
+}
