@@ -34,11 +34,13 @@ class ArchitectureTest {
       Set.of("config"),                     // reads the file into typed settings; the sections below check theirs
       Set.of("notify", "metrics"),          // report a run; each owns its settings type and checks
       Set.of("sync"),                       // one run: fetch, plan, apply, record
-      Set.of("source.feishu", "source.github", "writer.aliyun", "writer.aws", "writer.dryrun", "writer.feed", "writer.file",
-          "writer.iptables", "writer.nftables", "writer.tencent"),
-      // What the writer types share (WriterType, WriterContext, ports, names), what the sender types share
-      // (SourceType, SourceContext), and the bounded HTTP client of the senders' APIs.
-      Set.of("writer", "source", "source.http"),
+      Set.of("source.feishu", "source.file", "source.github", "source.stripe", "source.url", "writer.aliyun",
+          "writer.aws", "writer.dryrun", "writer.feed", "writer.file", "writer.iptables", "writer.nftables",
+          "writer.tencent"),
+      // What the writer types share (WriterType, WriterContext, ports, names); the senders' HTTP client and
+      // list formats.
+      Set.of("writer", "source.http"),
+      Set.of("source"),                     // what the sender types share: Source, SourceType, SourceContext
       Set.of("state"),                      // snapshot, history, status, lock, atomic files
       Set.of("core", "exec", "http"));      // addresses, change sets, plans, guards, the Writer and source seams
 

@@ -2,7 +2,10 @@ package io.feishuipsync.cli;
 
 import io.feishuipsync.source.SourceRegistry;
 import io.feishuipsync.source.feishu.FeishuSourceType;
+import io.feishuipsync.source.file.FileSourceType;
 import io.feishuipsync.source.github.GithubSourceType;
+import io.feishuipsync.source.stripe.StripeSourceType;
+import io.feishuipsync.source.url.UrlSourceType;
 import java.util.List;
 
 /** Every sender type the daemon knows. Adding a source means adding one line here and nowhere else. */
@@ -11,7 +14,10 @@ public final class SourceTypes {
   /** The registry handed to config loading. */
   public static final SourceRegistry ALL = new SourceRegistry(List.of(
       FeishuSourceType.TYPE,
-      GithubSourceType.TYPE));
+      GithubSourceType.TYPE,
+      StripeSourceType.TYPE,
+      UrlSourceType.TYPE,
+      FileSourceType.TYPE));
 
   private SourceTypes() {}
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public record Reply(int status, byte[] body, Map<String, String> headers) {
 
-  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder()
           .maxNestingDepth(64)
           .maxNumberLength(64)
