@@ -34,9 +34,9 @@ class ArchitectureTest {
       Set.of("config"),                     // reads the file into typed settings; the sections below check theirs
       Set.of("notify", "metrics"),          // report a run; each owns its settings type and checks
       Set.of("sync"),                       // one run: fetch, plan, apply, record
-      Set.of("source.feishu", "source.file", "source.github", "source.stripe", "source.url", "writer.aliyun",
-          "writer.aws", "writer.dryrun", "writer.feed", "writer.file", "writer.iptables", "writer.nftables",
-          "writer.tencent"),
+      Set.of("source.feishu", "source.file", "source.github", "source.stripe", "source.url", "source.wechat",
+          "source.wecom", "writer.aliyun", "writer.aws", "writer.dryrun", "writer.feed", "writer.file",
+          "writer.iptables", "writer.nftables", "writer.tencent"),
       // What the writer types share (WriterType, WriterContext, ports, names); the senders' HTTP client and
       // list formats.
       Set.of("writer", "source.http"),

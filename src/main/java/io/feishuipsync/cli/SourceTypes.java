@@ -6,6 +6,8 @@ import io.feishuipsync.source.file.FileSourceType;
 import io.feishuipsync.source.github.GithubSourceType;
 import io.feishuipsync.source.stripe.StripeSourceType;
 import io.feishuipsync.source.url.UrlSourceType;
+import io.feishuipsync.source.wechat.WechatSourceType;
+import io.feishuipsync.source.wecom.WecomSourceType;
 import java.util.List;
 
 /** Every sender type the daemon knows. Adding a source means adding one line here and nowhere else. */
@@ -17,7 +19,9 @@ public final class SourceTypes {
       GithubSourceType.TYPE,
       StripeSourceType.TYPE,
       UrlSourceType.TYPE,
-      FileSourceType.TYPE));
+      FileSourceType.TYPE,
+      WecomSourceType.TYPE,
+      WechatSourceType.TYPE));
 
   private SourceTypes() {}
 }
