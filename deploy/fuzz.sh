@@ -19,6 +19,7 @@ targets=(
   'io.feishuipsync.writer.tencent.TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.writer.aliyun.EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.writer.aws.Ec2AnswerFuzzTest#anyAnswerIsReadOrOneClearError'
+  'io.feishuipsync.fuzz.PublishedListFuzzTest#anyPublishedListIsAListOrOneClearError'
 )
 logs="target/fuzz"
 mkdir -p "$logs"

@@ -8,6 +8,7 @@ import io.feishuipsync.daemon.ClusterSchema;
 import io.feishuipsync.daemon.ClusterView;
 import io.feishuipsync.source.Source;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,18 +23,30 @@ final class CheckConfigCommand implements Callable<Integer> {
   @ParentCommand
   RootCommand root;
 
-  @Option(names = "--online", description = "Also ask Feishu for a token with the configured app id and secret,"
+  @Option(names = "--online", description = "Also ask each sender for a token with the configured credentials,"
       + " and in cluster mode reach the cluster database and check its schema version.")
   boolean online;
+
+  /** What --online proved: Feishu's line as it always was when Feishu is the only sender. */
+  private static String credentialsAccepted(List<SenderSpec> senders, List<String> checked) {
+    if (senders.stream().allMatch(s -> s.type().type().equals("feishu"))) {
+      return ", Feishu accepted the app credentials";
+    }
+    return checked.isEmpty() ? ", no sender has credentials to check"
+        : ", the credentials of " + String.join(", ", checked) + " were accepted";
+  }
 
   @Override
   public Integer call() {
     Config config = root.loadConfig();
     root.logForCommand(config);
     List<SenderSpec> senders = config.lists().senders();
+    List<String> checked = new ArrayList<>();
     for (SenderSpec sender : online ? senders : List.<SenderSpec>of()) {
       try (Source source = sender.build(Clock.systemUTC(), Sleeper.SYSTEM)) {
-        source.checkCredentials();
+        if (source.checkCredentials()) {
+          checked.add(sender.name());
+        }
       } catch (SourceException e) {
         // With several senders, say which one.
         root.err.println("feishu-ipsync: " + (senders.size() > 1 ? sender.name() + ": " : "") + e.getMessage());
@@ -58,7 +71,7 @@ final class CheckConfigCommand implements Callable<Integer> {
       }
     }
     root.out.println("config OK: " + config.source() + ": " + config.writers().size() + " writer(s), state in "
-        + config.stateDir() + (online ? ", Feishu accepted the app credentials" : "") + cluster);
+        + config.stateDir() + (online ? credentialsAccepted(senders, checked) : "") + cluster);
     return Cli.OK;
   }
 }

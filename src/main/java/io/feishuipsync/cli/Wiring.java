@@ -23,11 +23,14 @@ import io.feishuipsync.sync.Senders;
 import io.feishuipsync.sync.Syncer;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,18 +63,19 @@ final class Wiring implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     this.sources = sources(config, clock);
     this.store = new StateStore(config.stateDir());
-    WriterContext ctx = new WriterContext(new ProcessCommandRunner(), config.stateDir(),
-        // What the feed serves at start is checked as a run would check it.
-        this::lastApplied, serving,
-        SecretFiles.credentialsDirectory(System.getenv("CREDENTIALS_DIRECTORY")));
+    ProcessCommandRunner runner = new ProcessCommandRunner();
+    Path credentials = SecretFiles.credentialsDirectory(System.getenv("CREDENTIALS_DIRECTORY"));
+    // What the feed serves at start is checked as a run would check it, and is the writer's senders' part.
+    Function<WriterSpec, WriterContext> ctxOf = s -> new WriterContext(runner, config.stateDir(),
+        () -> lastApplied(s.senders()), serving, credentials);
     boolean cluster = config.cluster() != null;
     // In cluster mode this node's sync gets the host writers; the cluster writers run in the cluster job.
     this.writers = config.writers().stream()
         .filter(s -> !cluster || s.type().placement() == WriterType.Placement.HOST)
-        .map((WriterSpec s) -> s.build(ctx)).toList();
+        .map((WriterSpec s) -> s.build(ctxOf.apply(s))).toList();
     this.clusterWriters = !cluster ? List.of() : config.writers().stream()
         .filter(s -> s.type().placement() == WriterType.Placement.CLUSTER)
-        .map((WriterSpec s) -> s.build(ctx)).toList();
+        .map((WriterSpec s) -> s.build(ctxOf.apply(s))).toList();
     this.clusterSources = cluster ? sources(config, clock) : List.of();
     this.enforcer = new Enforcer(writers, config.enforce(), new RestoreFiles(store));
     this.syncer = new Syncer(senders(sources, null, clock), store, writers, config.guard(), clock, enforcer);
@@ -147,8 +151,9 @@ final class Wiring implements AutoCloseable {
     }
   }
 
-  private SortedSet<IpRange> lastApplied() {
-    return syncer.lastApplied();
+  /** What the last run applied of {@code senders} (every sender when empty), as a run reads it back. */
+  private SortedSet<IpRange> lastApplied(Set<String> senders) {
+    return syncer.lastApplied().of(senders);
   }
 
   /** One source per configured sender. */

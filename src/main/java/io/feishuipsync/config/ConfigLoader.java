@@ -159,10 +159,10 @@ public final class ConfigLoader {
         PolicySections.guard(raw.guard()), PolicySections.validation(raw.validation()),
         Config.LoggingSettings.from(raw.logging()), ReportSections.metrics(raw.metrics()),
         ReportSections.notify(raw.notifications(), secrets), ClusterSettings.from(raw.cluster(), secrets),
-        writers(raw.writers(), stateDir), lists, PolicySections.enforce(raw.enforce()));
+        writers(raw.writers(), stateDir, lists), lists, PolicySections.enforce(raw.enforce()));
   }
 
-  private List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir) {
+  private List<WriterSpec> writers(List<JsonNode> nodes, Path stateDir, ListSettings lists) {
     if (nodes == null || nodes.isEmpty()) {
       throw new ConfigException("writers", "missing; name at least one writer (e.g. type: dryrun)");
     }
@@ -192,8 +192,10 @@ public final class ConfigLoader {
       JsonNode own = settingsNode.remove("also_allow");
       List<String> listed = own == null || own.isNull() ? null
           : ConfigText.map(own, RawConfig.OwnEntries.class, key + ".also_allow").entries();
+      Set<String> routed = ListSections.routing(key + ".senders", settingsNode.remove("senders"), lists);
       Object settings = ConfigText.map(settingsNode, type.settingsClass(), key);
-      WriterSpec spec = new WriterSpec(i, type, settings, ListSections.ownEntries(key + ".also_allow", listed));
+      WriterSpec spec = new WriterSpec(i, type, settings, ListSections.ownEntries(key + ".also_allow", listed),
+          routed);
       Writer built = spec.build(probe);
       String name = built.name();
       if (!names.add(name)) {

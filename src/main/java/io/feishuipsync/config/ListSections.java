@@ -157,6 +157,33 @@ final class ListSections {
     return name;
   }
 
+  /**
+   * The senders a writer takes ({@code writers[i].senders}, at {@code key}): names of configured senders; empty
+   * (every sender) when absent or when it names them all.
+   */
+  static Set<String> routing(String key, JsonNode node, ListSettings lists) {
+    if (node == null || node.isNull()) {
+      return Set.of();
+    }
+    List<String> known = lists.senders().stream().map(SenderSpec::name).toList();
+    if (!node.isArray() || node.isEmpty()) {
+      throw new ConfigException(key, "must be a list of sender names, e.g. [" + known.get(0) + "]; leave it out"
+          + " for every sender");
+    }
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode n = node.get(i);
+      if (!n.isTextual() || !known.contains(n.asText())) {
+        throw new ConfigException(key + "[" + i + "]", "'" + (n.isTextual() ? n.asText() : n.toString())
+            + "' is not a configured sender; the senders are: " + String.join(", ", known));
+      }
+      if (!out.add(n.asText())) {
+        throw new ConfigException(key + "[" + i + "]", "'" + n.asText() + "' is named twice");
+      }
+    }
+    return out.size() == known.size() ? Set.of() : out;
+  }
+
   /** The own entries at {@code key}: addresses of any kind, but none as broad as a /0 (or a /1../7). */
   static SortedSet<IpRange> ownEntries(String key, List<String> listed) {
     SortedSet<IpRange> out = new TreeSet<>();

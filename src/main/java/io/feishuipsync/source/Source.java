@@ -9,8 +9,13 @@ public interface Source extends AddressSource, AutoCloseable {
   /** Abandons the fetch in progress (its request and its waits) and every later one; the daemon is stopping. */
   default void stop() {}
 
-  /** Asks the sender for a credential once, for {@code check-config --online}; a source without one does nothing. */
-  default void checkCredentials() throws SourceException {}
+  /**
+   * Asks the sender for a credential once, for {@code check-config --online}; false when it has none to check (it
+   * asks nothing).
+   */
+  default boolean checkCredentials() throws SourceException {
+    return false;
+  }
 
   @Override
   default void close() {}

@@ -87,13 +87,14 @@ public final class Enforcer {
    * Starts from the list of the last successful sync (the snapshot) for every local writer that no sync of this
    * process has set yet: at start, a flush is repaired before Feishu has answered.
    */
-  public void seed(SortedSet<IpRange> lastApplied) {
+  public void seed(Allowlist lastApplied) {
     if (lastApplied.isEmpty()) {
       return;
     }
     locked(() -> {
       for (Writer w : writers) {
-        applied.putIfAbsent(w.name(), Collections.unmodifiableSortedSet(new TreeSet<>(w.scope(lastApplied))));
+        applied.putIfAbsent(w.name(), Collections.unmodifiableSortedSet(new TreeSet<>(w.scope(
+            lastApplied.forWriter(w)))));
       }
       return null;
     });

@@ -95,9 +95,7 @@ final class Holdings {
       }
       SortedSet<IpRange> list = new TreeSet<>(h.entries());
       list.removeAll(alsoAllow);
-      if (writers.get(i) instanceof OwnEntries o) {
-        list.removeAll(o.entries());
-      }
+      list.removeAll(OwnEntries.of(writers.get(i)));
       if (!list.isEmpty() && (best.isEmpty() || list.size() > best.get().size())) {
         best = Optional.of(list);
       }
@@ -112,18 +110,16 @@ final class Holdings {
    * applied but no writer holds is counted as new. Removals are not counted here: an entry a writer holds beyond
    * the list is never kept open to spare a guard.
    */
-  static String opensTooMuch(List<Writer> writers, List<Holding> holdings, SortedSet<IpRange> desired,
+  static String opensTooMuch(List<Writer> writers, List<Holding> holdings, Allowlist desired,
       SortedSet<IpRange> alsoAllow, GuardSettings guard) {
     for (int i = 0; i < writers.size(); i++) {
       Holding h = holdings.get(i);
       if (h == null) {
         continue;
       }
-      SortedSet<IpRange> will = new TreeSet<>(writers.get(i).scope(desired));
+      SortedSet<IpRange> will = new TreeSet<>(writers.get(i).scope(desired.forWriter(writers.get(i))));
       will.removeAll(alsoAllow);
-      if (writers.get(i) instanceof OwnEntries o) {
-        will.removeAll(o.entries());
-      }
+      will.removeAll(OwnEntries.of(writers.get(i)));
       String why = Plan.opensTooMuch(h.entries(), will, guard, " that " + writers.get(i).name()
           + " does not admit now");
       if (why != null) {

@@ -55,9 +55,10 @@ final class ListMerge {
    * @param snapshot what to record once every writer holds {@code desired}
    * @param reports what each source contributed, the operator's entries last
    * @param origins the sources of each added and removed entry, for history
+   * @param allowlist {@code desired} in its parts, for writers routed to some senders
    */
   record Result(SortedSet<IpRange> desired, ChangeSet change, String refusal, Snapshot snapshot,
-      List<SourceReport> reports, Map<IpRange, List<String>> origins) {}
+      List<SourceReport> reports, Map<IpRange, List<String>> origins, Allowlist allowlist) {}
 
   private ListMerge() {
   }
@@ -117,8 +118,16 @@ final class ListMerge {
         ? new Snapshot(desired, in.snapshot().map(Snapshot::fetchedAt).orElse(in.now()),
             in.snapshot().map(Snapshot::source).orElse(""), now, pending)
         : new Snapshot(desired, fetchedAt, String.join(", ", origins), now, pending);
+    Map<String, SortedSet<IpRange>> lists = new LinkedHashMap<>();
+    now.forEach((label, g) -> lists.put(label, g.entries()));
+    // A kept address not yet counted as pending (no source answered this run) is the senders' that last held it.
+    List<PendingRemoval> kept = new ArrayList<>(pending);
+    Set<IpRange> counted = new java.util.HashSet<>();
+    pending.forEach(x -> counted.add(x.address()));
+    p.kept().stream().filter(k -> !counted.contains(k))
+        .forEach(k -> kept.add(new PendingRemoval(k, in.now(), 0, source(k, before, wasFrom))));
     return new Result(desired, change, refusal, snapshot, reports,
-        origins(change, before, now, in.alsoAllow(), wasFrom));
+        origins(change, before, now, in.alsoAllow(), wasFrom), new Allowlist(lists, kept, in.alsoAllow()));
   }
 
   /**

@@ -1,27 +1,19 @@
 package io.feishuipsync.sync;
 
 import io.feishuipsync.core.AddressSets;
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
-import io.feishuipsync.core.RestoreStep;
-import io.feishuipsync.core.Watch;
 import io.feishuipsync.core.Writer;
-import io.feishuipsync.core.WriterException;
 import java.util.Collections;
-import java.util.List;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 /** A writer that holds the operator's own entries for it ({@code writers[].also_allow}) beside the list. */
-public final class OwnEntries implements Writer, AutoCloseable {
+public final class OwnEntries extends Wrapping {
 
-  private final Writer writer;
   private final SortedSet<IpRange> entries;
 
   public OwnEntries(Writer writer, SortedSet<IpRange> entries) {
-    this.writer = writer;
+    super(writer);
     this.entries = Collections.unmodifiableSortedSet(new TreeSet<>(entries));
   }
 
@@ -30,9 +22,10 @@ public final class OwnEntries implements Writer, AutoCloseable {
     return entries;
   }
 
-  @Override
-  public String name() {
-    return writer.name();
+  /** The own entries of {@code w}, routed or not; empty when it has none. */
+  static SortedSet<IpRange> of(Writer w) {
+    Writer x = w instanceof Routed r ? r.inner() : w;
+    return x instanceof OwnEntries o ? o.entries() : Collections.emptySortedSet();
   }
 
   @Override
@@ -40,52 +33,5 @@ public final class OwnEntries implements Writer, AutoCloseable {
     SortedSet<IpRange> all = new TreeSet<>(desired);
     all.addAll(entries);
     return writer.scope(AddressSets.withoutCovered(all));
-  }
-
-  @Override
-  public void check() throws WriterException {
-    writer.check();
-  }
-
-  @Override
-  public Holding read() throws WriterException {
-    return writer.read();
-  }
-
-  @Override
-  public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    writer.apply(desired, change);
-  }
-
-  @Override
-  public boolean local() {
-    return writer.local();
-  }
-
-  @Override
-  public List<RestoreStep> restore(SortedSet<IpRange> desired) {
-    return writer.restore(desired);
-  }
-
-  @Override
-  public Set<String> targets() {
-    return writer.targets();
-  }
-
-  @Override
-  public Watch watch() {
-    return writer.watch();
-  }
-
-  @Override
-  public void teardown() throws WriterException {
-    writer.teardown();
-  }
-
-  @Override
-  public void close() throws Exception {
-    if (writer instanceof AutoCloseable c) {
-      c.close();
-    }
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +47,7 @@ final class ReadBack {
       return Optional.empty();
     }
     Set<IpRange> own = new HashSet<>(senders.alsoAllow());
-    writers.stream().filter(OwnEntries.class::isInstance).forEach(w -> own.addAll(((OwnEntries) w).entries()));
+    writers.forEach(w -> own.addAll(OwnEntries.of(w)));
     String in = "the snapshot in " + where + " ";
     Instant latest = now.plus(SKEW);
     if (s.fetchedAt().isAfter(latest)) {
@@ -118,31 +119,30 @@ final class ReadBack {
    * What the last run applied, from {@code store} as a run takes it: rebuilt from the parts a run checks, and empty
    * when there is none or when it fails those checks (logged).
    */
-  static SortedSet<IpRange> lastApplied(SyncState store, Senders senders, List<Writer> writers, Instant now) {
+  static Allowlist lastApplied(SyncState store, Senders senders, List<Writer> writers, Instant now) {
     Optional<Snapshot> s = store.loadSnapshot().snapshot();
     Optional<String> bad = s.flatMap(x -> problem(x, senders, writers, now, store.where()));
     if (bad.isPresent()) {
       log.error("the snapshot is not enforced: {}", bad.get());
     }
-    return s.isEmpty() || bad.isPresent() ? new TreeSet<>() : lastApplied(s.get(), senders);
+    return s.isEmpty() || bad.isPresent() ? Allowlist.empty() : allowlist(s.get(), senders);
   }
 
   /**
    * What the last run applied, rebuilt from the parts {@link #problem} checks: the last good list of each sender
    * configured now, the pending removals and the operator's entries as configured now; a snapshot of an older
-   * version is its entries.
+   * version is its entries, whole.
    */
-  static SortedSet<IpRange> lastApplied(Snapshot s, Senders senders) {
+  static Allowlist allowlist(Snapshot s, Senders senders) {
     if (s.sources().isEmpty()) {
-      return s.entries();
+      return Allowlist.whole(s.entries());
     }
-    SortedSet<IpRange> all = new TreeSet<>(senders.alsoAllow());
+    Map<String, SortedSet<IpRange>> lists = new LinkedHashMap<>();
     s.sources().forEach((label, g) -> {
       if (senders.named(label).isPresent()) {
-        all.addAll(g.entries());
+        lists.put(label, g.entries());
       }
     });
-    s.pending().forEach(p -> all.add(p.address()));
-    return AddressSets.withoutCovered(all);
+    return new Allowlist(lists, s.pending(), senders.alsoAllow());
   }
 }

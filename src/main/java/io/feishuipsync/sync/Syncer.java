@@ -110,7 +110,7 @@ public final class Syncer {
   }
 
   /** What the last run applied, as a run takes it from the store ({@link ReadBack}): where enforcement starts. */
-  public SortedSet<IpRange> lastApplied() {
+  public Allowlist lastApplied() {
     return ReadBack.lastApplied(store, senders, writers, clock.instant());
   }
 
@@ -175,10 +175,10 @@ public final class Syncer {
       ListMerge.Result merge = ListMerge.plan(new ListMerge.Input(fetch.answers(), loaded.snapshot(),
           Holdings.largest(holdings), senders.alsoAllow(), senders.removal(), guard, options.force(), options.prune(),
           clock.instant()));
-      SortedSet<IpRange> desired = merge.desired();
+      Allowlist desired = merge.allowlist();
       change = merge.change();
-      list = desired;
-      total = desired.size();
+      list = merge.desired();
+      total = list.size();
       sources = merge.reports();
       // The guards count the list against the last applied one, then against what each writer admits now.
       String refusal = merge.refusal() != null || options.force() ? merge.refusal()
@@ -198,11 +198,12 @@ public final class Syncer {
         if (holdings.get(i) == null) {
           continue;
         }
-        WriterResult r = WriterRun.apply(writers.get(i), holdings.get(i), desired, loaded.snapshot(),
-            options.dryRun());
+        Writer w = writers.get(i);
+        WriterResult r = WriterRun.apply(w, holdings.get(i), desired.forWriter(w),
+            loaded.snapshot().map(s -> ReadBack.allowlist(s, senders).forWriter(w)), options.dryRun());
         allOk &= r.outcome() != WriterResult.Outcome.FAILED;
         results.add(r);
-        enforcer.applied(writers.get(i), r, desired);
+        enforcer.applied(w, r, desired.forWriter(w));
       }
       String restoreFailed = options.dryRun() ? null : enforcer.saveRestore();
       if (options.dryRun()) {
@@ -264,7 +265,7 @@ public final class Syncer {
     }
 
     private boolean ownEntries() {
-      return !senders.alsoAllow().isEmpty() || writers.stream().anyMatch(OwnEntries.class::isInstance);
+      return !senders.alsoAllow().isEmpty() || writers.stream().anyMatch(w -> !OwnEntries.of(w).isEmpty());
     }
 
     private void markSkipped() {

@@ -21,14 +21,18 @@ final class WriterRun {
   private WriterRun() {
   }
 
-  static WriterResult apply(Writer w, Holding holding, SortedSet<IpRange> list, Optional<Snapshot> lastApplied,
-      boolean dryRun) {
+  /**
+   * Applies {@code list}, this writer's part of the run's list, to {@code w}; {@code lastApplied} is its part of what
+   * the last run applied, if anything was.
+   */
+  static WriterResult apply(Writer w, Holding holding, SortedSet<IpRange> list,
+      Optional<SortedSet<IpRange>> lastApplied, boolean dryRun) {
     SortedSet<IpRange> desired = w.scope(list);
     ChangeSet c = ChangeSet.between(holding.entries(), desired);
     if (holding.inSync(desired)) {
       return new WriterResult(w.name(), WriterResult.Outcome.UNCHANGED, desired.size(), 0, 0, List.of(), null);
     }
-    Optional<SortedSet<IpRange>> left = lastApplied.map(s -> w.scope(s.entries()));
+    Optional<SortedSet<IpRange>> left = lastApplied.map(w::scope);
     boolean created = Drift.isCreation(holding, left);
     // What a first sync finds missing it creates: that is no one's drift, and the summary says so.
     List<String> drift = created ? List.of() : holding.drift();

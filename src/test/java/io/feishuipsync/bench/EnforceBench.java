@@ -55,7 +55,7 @@ final class EnforceBench {
         Enforcer e = new Enforcer(List.of(writer), new EnforceSettings(Duration.ofSeconds(30), true),
             new RestoreFiles(new StateStore(dir)));
         writer.apply(list, io.feishuipsync.core.ChangeSet.between(new java.util.TreeSet<>(), list));
-        e.seed(list);
+        e.seed(io.feishuipsync.sync.Allowlist.whole(list));
         for (int i = 0; i < 5; i++) {
           e.check();
         }

@@ -111,7 +111,7 @@ class EnforcerTest {
   void aCheckKeepsWhatTheLastSyncAppliedNeverAnOlderList() throws Exception {
     Writer w = nft();
     Enforcer e = enforcer(List.of(w), true);
-    e.seed(ips("203.0.113.1"));
+    e.seed(Allowlist.whole(ips("203.0.113.1")));
     feishu.list = LIST;
     syncer(List.of(w), e, ips()).runOnce(NORMAL);
     assertEquals(List.of(), e.check(), "the seed from an old snapshot gave way to the sync's list");

@@ -81,10 +81,11 @@ public final class FeishuClient implements Source {
   }
 
   /** Fetches a new token now: proves the app id and secret are accepted. */
-  public void checkCredentials() throws SourceException {
+  public boolean checkCredentials() throws SourceException {
     tokens.forget();
     try {
       tokens.get(new Retries.Attempts());
+      return true;
     } catch (RuntimeException e) {
       log.debug("unexpected failure while reading Feishu's token answer", e);
       throw new SourceException("unusable answer from Feishu, nothing applied: "

@@ -89,11 +89,12 @@ public final class CallbackIpApi implements Source {
   }
 
   @Override
-  public void checkCredentials() throws SourceException {
+  public boolean checkCredentials() throws SourceException {
     fetcher.fetch(attempts -> {
       token = null;
       return token(attempts);
     });
+    return true;
   }
 
   private String token(Fetcher.Attempts attempts) throws SourceException {
