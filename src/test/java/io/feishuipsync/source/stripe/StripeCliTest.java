@@ -66,6 +66,8 @@ class StripeCliTest {
     cli.refused(Cli.SOURCE, "invalid answer from Stripe, nothing applied: the answer is not JSON");
     stripe.publish("{\"webhooks\":[]}");
     cli.refused(Cli.SOURCE, "the list at /WEBHOOKS is missing or not a list");
+    stripe.publish(webhooks("192.0.2.10") + " ".repeat(1 << 20));
+    cli.refused(Cli.SOURCE, "larger than 1048576 bytes");
     stripe.next(new Answer(404, Map.of(), "gone"));
     cli.refused(Cli.SOURCE, "Stripe answered HTTP 404, nothing applied: gone");
   }

@@ -76,6 +76,16 @@ class UrlCliTest {
   }
 
   @Test
+  void aRateLimitIsWaitedOutAndAServerErrorRetried() {
+    site = new PublishedFile("/ips", "192.0.2.1\n", "text/plain");
+    SenderCli cli = cli("", Map.of());
+    site.next(new io.feishuipsync.source.StandIn.Answer(429, Map.of("Retry-After", "1"), "slow down"));
+    site.next(new io.feishuipsync.source.StandIn.Answer(502, Map.of(), "bad gateway"));
+    assertTrue(cli.synced().out().startsWith("applied: 1 entries"));
+    assertEquals(3, site.requests().size());
+  }
+
+  @Test
   void aHugeAnswerIsRefusedBeforeItIsReadWhole() {
     site = new PublishedFile("/ips", "192.0.2.1\n", "text/plain");
     SenderCli cli = cli("", Map.of());
