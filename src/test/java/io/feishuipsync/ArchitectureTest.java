@@ -36,7 +36,7 @@ class ArchitectureTest {
       Set.of("sync"),                       // one run: fetch, plan, apply, record
       Set.of("source.feishu", "source.file", "source.github", "source.stripe", "source.url", "source.wechat",
           "source.wecom", "writer.aliyun", "writer.aws", "writer.dryrun", "writer.feed", "writer.file",
-          "writer.iptables", "writer.nftables", "writer.tencent"),
+          "writer.firewalld", "writer.iptables", "writer.nftables", "writer.tencent"),
       // What the writer types share (WriterType, WriterContext, ports, names); the senders' HTTP client and
       // list formats.
       Set.of("writer", "source.http"),

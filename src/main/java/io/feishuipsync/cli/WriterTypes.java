@@ -8,6 +8,7 @@ import io.feishuipsync.writer.aws.SecurityGroupWriterType;
 import io.feishuipsync.writer.dryrun.DryRunWriterType;
 import io.feishuipsync.writer.feed.FeedWriterType;
 import io.feishuipsync.writer.file.FileWriterType;
+import io.feishuipsync.writer.firewalld.FirewalldWriterType;
 import io.feishuipsync.writer.iptables.IptablesWriterType;
 import io.feishuipsync.writer.nftables.NftablesWriterType;
 import io.feishuipsync.writer.tencent.TencentWriterType;
@@ -27,7 +28,8 @@ public final class WriterTypes {
       AliyunSecurityGroupWriterType.TYPE,
       AliyunPrefixListWriterType.TYPE,
       TencentWriterType.TYPE,
-      FeedWriterType.TYPE));
+      FeedWriterType.TYPE,
+      FirewalldWriterType.TYPE));
 
   private WriterTypes() {}
 }

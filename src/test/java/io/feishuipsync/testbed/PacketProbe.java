@@ -44,14 +44,14 @@ public final class PacketProbe {
       + "except OSError as e:\n"
       + "  print('blocked')\n";
 
-  private final Testbed bed;
+  private final Shell bed;
 
-  private PacketProbe(Testbed bed) {
+  private PacketProbe(Shell bed) {
     this.bed = bed;
   }
 
   /** Creates the hosts and servers, once per container. */
-  public static PacketProbe setUp(Testbed bed) {
+  public static PacketProbe setUp(Shell bed) {
     if (!bed.exec("ip", "netns", "pids", "c1").ok()) {
       bed.sh(SETUP);
     }

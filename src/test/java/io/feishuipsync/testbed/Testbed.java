@@ -29,7 +29,7 @@ import org.testcontainers.utility.MountableFile;
  * try-with-resources around {@link #start()}, or by {@code @RegisterExtension static final Testbed bed =
  * Testbed.perClass();}, which starts it before the class's {@code @BeforeAll} methods and stops it after the class.
  */
-public final class Testbed implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+public final class Testbed implements Shell, AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   public static final String IMAGE = "feishu-ipsync-testbed:1";
 
@@ -143,6 +143,7 @@ public final class Testbed implements AutoCloseable, BeforeAllCallback, AfterAll
   }
 
   /** Runs {@code argv} in the container and returns its result. */
+  @Override
   public CommandResult exec(String... argv) {
     try {
       return runner().run(List.of(argv), new byte[0], Duration.ofMinutes(2));
@@ -155,6 +156,7 @@ public final class Testbed implements AutoCloseable, BeforeAllCallback, AfterAll
   }
 
   /** Runs a shell script in the container and fails the test when it exits non-zero. */
+  @Override
   public String sh(String script) {
     CommandResult r = exec("sh", "-c", script);
     if (!r.ok()) {
