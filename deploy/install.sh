@@ -24,6 +24,8 @@ install -D -m 0644 systemd/feishu-ipsync.service "$PREFIX/lib/systemd/system/fei
 install -D -m 0644 systemd/feishu-ipsync-restore.service "$PREFIX/lib/systemd/system/feishu-ipsync-restore.service"
 install -D -m 0755 deploy/debian/feishu-ipsync-restore "$PREFIX/usr/lib/feishu-ipsync/feishu-ipsync-restore"
 install -D -m 0644 README.md "$PREFIX/usr/share/doc/feishu-ipsync/README.md"
+install -D -m 0644 deploy/polkit/50-feishu-ipsync-firewalld.rules \
+  "$PREFIX/usr/share/polkit-1/rules.d/50-feishu-ipsync-firewalld.rules"
 install -d -m 0750 -o root -g feishu-ipsync "$PREFIX/etc/feishu-ipsync"
 if [ ! -e "$PREFIX/etc/feishu-ipsync/config.yaml" ]; then
   install -m 0640 -o root -g feishu-ipsync config/feishu-ipsync.yaml "$PREFIX/etc/feishu-ipsync/config.yaml"

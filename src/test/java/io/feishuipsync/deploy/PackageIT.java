@@ -137,7 +137,7 @@ class PackageIT {
       other.container().copyFileToContainer(MountableFile.forHostPath(jar), "/src/target/feishu-ipsync.jar");
       for (String f : new String[] {"deploy/install.sh", "deploy/debian/feishu-ipsync", "systemd/feishu-ipsync.service",
           "systemd/feishu-ipsync-restore.service", "deploy/debian/feishu-ipsync-restore", "README.md",
-          "config/feishu-ipsync.yaml"}) {
+          "config/feishu-ipsync.yaml", "deploy/polkit/50-feishu-ipsync-firewalld.rules"}) {
         other.container().copyFileToContainer(MountableFile.forHostPath(Path.of(f)), "/src/" + f);
       }
       other.sh("bash /src/deploy/install.sh && echo 'state_dir: /x' >> /etc/feishu-ipsync/config.yaml"

@@ -66,6 +66,7 @@ class RpmPackageIT {
         "-rw-r--r-- root root  /usr/lib/systemd/system/feishu-ipsync.service",
         "-rw-r--r-- root root  /usr/lib/systemd/system/feishu-ipsync-restore.service",
         "-rw-r--r-- root root d /usr/share/doc/feishu-ipsync/README.md",
+        "-rw-r--r-- root root  /usr/share/polkit-1/rules.d/50-feishu-ipsync-firewalld.rules",
         "-rw-r--r-- root root  /usr/share/feishu-ipsync/feishu-ipsync.jar");
     for (String w : want) {
       assertTrue(files.contains(w), "missing or different: " + w + " in\n" + String.join("\n", files));

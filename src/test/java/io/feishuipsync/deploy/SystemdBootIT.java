@@ -193,6 +193,35 @@ class SystemdBootIT {
     }
   }
 
+  @Test
+  void theFirewalldWriterUnderTheUnitAsItsServiceAccount() {
+    configure("  - type: firewalld\n    ports: [443]\n");
+    sh("echo 'enforce: {interval: 2s}' >> /etc/feishu-ipsync/config.yaml");
+    list("198.51.100.60", "2001:db8::60");
+    sh("systemctl unmask firewalld && systemctl start firewalld");
+    try {
+      waitFor("firewalld to run", () -> exec("firewall-cmd --state").stdout().strip().equals("running"));
+      sh("systemctl enable --now " + UNIT);
+      // The unit runs as feishu-ipsync with CAP_NET_ADMIN only: firewalld lets it in through the packaged polkit rule.
+      waitFor("the first sync in firewalld", () -> exec("firewall-cmd --ipset=feishu_ipsync_v4 --get-entries")
+          .stdout().contains("198.51.100.60"));
+      assertTrue(sh("firewall-cmd --permanent --ipset=feishu_ipsync_v6 --get-entries").contains("2001:db8::60"));
+      assertTrue(sh("firewall-cmd --get-policies").contains("feishu_ipsync"));
+      sh("firewall-cmd --ipset=feishu_ipsync_v4 --add-entry=203.0.113.99");
+      waitFor("the enforcement loop to take a hand-added entry out", () -> !exec(
+          "firewall-cmd --ipset=feishu_ipsync_v4 --get-entries").stdout().contains("203.0.113.99"));
+      sh("firewall-cmd --complete-reload");
+      waitFor("the list after a complete reload", () -> exec("firewall-cmd --ipset=feishu_ipsync_v4 --get-entries")
+          .stdout().strip().equals("198.51.100.60"));
+      String journal = journal(null);
+      assertFalse(journal.contains("Authorization failed") || journal.contains("NOT_AUTHORIZED"), journal);
+      sh("systemctl stop " + UNIT + " && feishu-ipsync --config /etc/feishu-ipsync/config.yaml teardown --yes");
+      assertFalse(sh("firewall-cmd --get-ipsets").contains("feishu_ipsync"));
+    } finally {
+      exec("systemctl stop firewalld; systemctl mask firewalld; nft delete table inet firewalld");
+    }
+  }
+
   static long monotonic(String show, String key) {
     Matcher m = Pattern.compile(key + "=([0-9]+)").matcher(show);
     assertTrue(m.find(), show);
