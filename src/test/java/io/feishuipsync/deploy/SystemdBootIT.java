@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.exec.CommandResult;
-import io.feishuipsync.exec.ProcessCommandRunner;
 import io.feishuipsync.source.feishu.FakeFeishu;
+import io.feishuipsync.testbed.SystemdBox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,6 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,21 +41,13 @@ class SystemdBootIT {
   static final Duration SYNC_TIMEOUT = Duration.ofSeconds(90);
   static final ObjectMapper JSON = new ObjectMapper();
 
+  static SystemdBox box;
   static String id;
 
   @BeforeAll
   static void boot() throws Exception {
-    requireDockerAndImage();
-    CommandResult run = host("docker", "run", "-d", "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-        "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--cgroupns=host",
-        "--network", "none", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock",
-        "--tmpfs", "/tmp", IMAGE);
-    assertEquals(0, run.exitCode(), run.stderr());
-    id = run.stdout().strip();
-    waitFor("systemd to finish booting", () -> {
-      String state = exec("systemctl is-system-running").stdout().strip();
-      return state.equals("running") || state.equals("degraded");
-    });
+    box = SystemdBox.boot();
+    id = box.id();
     Path deb = Path.of(System.getProperty("feishuipsync.deb", "target/feishu-ipsync.deb"));
     // docker cp into a --tmpfs mount does not land: /opt is on the image's file system.
     for (Path f : List.of(deb, Path.of("src/test/resources/testbed/fake_feishu.py"))) {
@@ -76,8 +67,8 @@ class SystemdBootIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (id != null) {
-      host("docker", "rm", "-f", "-v", id);
+    if (box != null) {
+      box.close();
     }
   }
 
@@ -410,33 +401,9 @@ class SystemdBootIT {
   }
 
   static CommandResult host(String... argv) {
-    try {
-      return new ProcessCommandRunner().run(List.of(argv), new byte[0], Duration.ofMinutes(3));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + argv[0] + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return SystemdBox.host(argv);
   }
 
-  /** Without Docker or the image the test is skipped, unless FEISHU_IPSYNC_REQUIRE_DOCKER=1 (CI), where it fails. */
-  static void requireDockerAndImage() {
-    String why;
-    try {
-      if (!host("docker", "info").ok()) {
-        why = "Docker is not available";
-      } else if (!host("docker", "image", "inspect", IMAGE).ok()) {
-        why = "image " + IMAGE + " is missing; build it with deploy/testbed/build-systemd-image.sh";
-      } else {
-        return;
-      }
-    } catch (IllegalStateException e) {
-      why = "Docker is not available: " + e.getMessage();
-    }
-    if ("1".equals(System.getenv("FEISHU_IPSYNC_REQUIRE_DOCKER"))) {
-      fail(why + " (FEISHU_IPSYNC_REQUIRE_DOCKER=1: integration tests may not be skipped)");
-    }
-    Assumptions.abort(why + "; integration test skipped (.ci/setup.sh prepares this machine)");
-  }
+
+
 }

@@ -45,6 +45,11 @@ public final class SystemdBox implements Shell, AutoCloseable {
     return box;
   }
 
+  /** The container's id. */
+  public String id() {
+    return id;
+  }
+
   /** Runs commands in the container, with stdin. */
   public CommandRunner runner() {
     ProcessCommandRunner docker = new ProcessCommandRunner();
@@ -103,7 +108,8 @@ public final class SystemdBox implements Shell, AutoCloseable {
     host("docker", "rm", "-f", "-v", id);
   }
 
-  private static CommandResult host(String... argv) {
+  /** Runs {@code argv} on this host (docker itself). */
+  public static CommandResult host(String... argv) {
     try {
       return new ProcessCommandRunner().run(List.of(argv), new byte[0], Duration.ofMinutes(3));
     } catch (IOException e) {
