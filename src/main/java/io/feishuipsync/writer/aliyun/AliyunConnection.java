@@ -1,8 +1,8 @@
 package io.feishuipsync.writer.aliyun;
 
+import io.feishuipsync.cloud.CloudSettings;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
-import io.feishuipsync.writer.CloudSettings;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterSecrets;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package io.feishuipsync.writer.aliyun;
 
+import io.feishuipsync.cloud.CloudSettings;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
-import io.feishuipsync.writer.CloudSettings;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterType;

@@ -2,11 +2,11 @@ package io.feishuipsync.writer.aliyun;
 
 import com.aliyun.tea.TeaException;
 import com.aliyun.tea.TeaUnretryableException;
+import io.feishuipsync.cloud.Backoff;
+import io.feishuipsync.cloud.CloudCalls;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
-import io.feishuipsync.writer.Backoff;
-import io.feishuipsync.writer.CloudCalls;
 import java.util.Map;
 import java.util.Set;
 

@@ -1,10 +1,10 @@
 package io.feishuipsync.writer.aliyun;
 
 import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeResponseBody.DescribeSecurityGroupAttributeResponseBodyPermissionsPermission;
+import io.feishuipsync.cloud.RuleKey;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.WriterException;
-import io.feishuipsync.writer.RuleKey;
 import io.feishuipsync.writer.aliyun.EcsSecurityGroupWriter.GroupRules;
 import io.feishuipsync.writer.aliyun.EcsSecurityGroupWriter.Target;
 import java.util.ArrayList;

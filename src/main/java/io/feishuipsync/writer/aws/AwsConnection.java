@@ -1,8 +1,8 @@
 package io.feishuipsync.writer.aws;
 
+import io.feishuipsync.cloud.CloudSettings;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
-import io.feishuipsync.writer.CloudSettings;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

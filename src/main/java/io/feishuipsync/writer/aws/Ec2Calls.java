@@ -1,10 +1,10 @@
 package io.feishuipsync.writer.aws;
 
+import io.feishuipsync.cloud.Backoff;
+import io.feishuipsync.cloud.CloudCalls;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
-import io.feishuipsync.writer.Backoff;
-import io.feishuipsync.writer.CloudCalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

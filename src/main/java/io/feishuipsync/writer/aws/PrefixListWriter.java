@@ -1,5 +1,7 @@
 package io.feishuipsync.writer.aws;
 
+import io.feishuipsync.cloud.Lazy;
+import io.feishuipsync.cloud.PrefixLists;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
@@ -7,13 +9,11 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
-import io.feishuipsync.writer.Lazy;
-import io.feishuipsync.writer.PrefixLists;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Supplier;

@@ -1,16 +1,16 @@
 package io.feishuipsync.writer.aws;
 
+import io.feishuipsync.cloud.Batches;
+import io.feishuipsync.cloud.GroupWriter;
+import io.feishuipsync.cloud.Lazy;
+import io.feishuipsync.cloud.RuleGroups;
+import io.feishuipsync.cloud.RuleKey;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
-import io.feishuipsync.writer.Batches;
-import io.feishuipsync.writer.GroupWriter;
-import io.feishuipsync.writer.Lazy;
-import io.feishuipsync.writer.PortRange;
-import io.feishuipsync.writer.RuleGroups;
-import io.feishuipsync.writer.RuleKey;
 import io.feishuipsync.writer.Names;
+import io.feishuipsync.writer.PortRange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

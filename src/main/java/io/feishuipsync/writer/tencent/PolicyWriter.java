@@ -1,5 +1,7 @@
 package io.feishuipsync.writer.tencent;
 
+import io.feishuipsync.cloud.Readings;
+import io.feishuipsync.cloud.RuleGroups;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
@@ -8,8 +10,6 @@ import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.writer.Names;
 import io.feishuipsync.writer.PortRange;
-import io.feishuipsync.writer.Readings;
-import io.feishuipsync.writer.RuleGroups;
 import io.feishuipsync.writer.tencent.GroupPolicies.Group;
 import io.feishuipsync.writer.tencent.Policies.Key;
 import java.util.ArrayList;

@@ -6,9 +6,9 @@ import com.tencentcloudapi.common.profile.ClientProfile;
 import com.tencentcloudapi.common.profile.HttpProfile;
 import com.tencentcloudapi.common.provider.DefaultCredentialsProvider;
 import com.tencentcloudapi.vpc.v20170312.VpcClient;
+import io.feishuipsync.cloud.CloudSettings;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
-import io.feishuipsync.writer.CloudSettings;
 import java.net.URI;
 
 /**

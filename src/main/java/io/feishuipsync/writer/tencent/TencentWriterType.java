@@ -1,10 +1,10 @@
 package io.feishuipsync.writer.tencent;
 
+import io.feishuipsync.cloud.CloudSettings;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.Writer;
-import io.feishuipsync.writer.CloudSettings;
 import io.feishuipsync.writer.PortRange;
 import io.feishuipsync.writer.WriterContext;
 import io.feishuipsync.writer.WriterSecrets;

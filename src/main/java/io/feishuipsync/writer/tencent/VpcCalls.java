@@ -2,11 +2,11 @@ package io.feishuipsync.writer.tencent;
 
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import com.tencentcloudapi.vpc.v20170312.VpcClient;
+import io.feishuipsync.cloud.Backoff;
+import io.feishuipsync.cloud.CloudCalls;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;
-import io.feishuipsync.writer.Backoff;
-import io.feishuipsync.writer.CloudCalls;
 
 /**
  * Runs VPC API calls for a writer: retries throttling with backoff, and turns Tencent Cloud errors into one line

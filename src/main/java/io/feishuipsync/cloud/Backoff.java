@@ -1,4 +1,4 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.cloud;
 
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;

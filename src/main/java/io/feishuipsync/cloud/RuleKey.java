@@ -1,6 +1,7 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.cloud;
 
 import io.feishuipsync.core.IpRange;
+import io.feishuipsync.writer.PortRange;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.cloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.PortRange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.cloud;
 
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;

@@ -1,4 +1,4 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.cloud;
 
 /**
  * A cloud client made on first use and then kept, so that a config check needs no credentials and no network.

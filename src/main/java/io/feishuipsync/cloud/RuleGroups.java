@@ -1,8 +1,9 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.cloud;
 
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.PortRange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.feishuipsync.writer;
+package io.feishuipsync.cloud;
 
 import io.feishuipsync.core.ConfigException;
 import java.net.URI;
