@@ -1,6 +1,5 @@
 package io.feishuipsync.sync;
 
-import io.feishuipsync.core.AddressSets;
 import io.feishuipsync.core.EntryPolicy;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.LastGood;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,6 @@ import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import io.feishuipsync.core.WriterResult;
-import io.feishuipsync.state.Snapshot;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;

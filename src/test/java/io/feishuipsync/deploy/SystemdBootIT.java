@@ -47,7 +47,7 @@ class SystemdBootIT {
   @BeforeAll
   static void boot() throws Exception {
     box = SystemdBox.boot();
-    id = box.id();
+    id = box.containerId();
     Path deb = Path.of(System.getProperty("feishuipsync.deb", "target/feishu-ipsync.deb"));
     // docker cp into a --tmpfs mount does not land: /opt is on the image's file system.
     for (Path f : List.of(deb, Path.of("src/test/resources/testbed/fake_feishu.py"))) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.feishuipsync.cli.Cli;
 import io.feishuipsync.cli.CliRunner;
 import io.feishuipsync.source.StandIn.Answer;
 import io.feishuipsync.source.feishu.FakeFeishu;

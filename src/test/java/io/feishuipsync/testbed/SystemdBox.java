@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.feishuipsync.exec.CommandResult;
-import io.feishuipsync.exec.CommandRunner;
 import io.feishuipsync.exec.ProcessCommandRunner;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
@@ -45,45 +43,14 @@ public final class SystemdBox implements Shell, AutoCloseable {
     return box;
   }
 
-  /** The container's id. */
-  public String id() {
+  @Override
+  public String containerId() {
     return id;
   }
 
-  /** Runs commands in the container, with stdin. */
-  public CommandRunner runner() {
-    ProcessCommandRunner docker = new ProcessCommandRunner();
-    return (argv, stdin, timeout) -> {
-      List<String> full = new ArrayList<>(List.of("docker", "exec", "-i", id));
-      full.addAll(argv);
-      CommandResult r = docker.run(full, stdin, timeout);
-      String said = r.stderr() + r.stdout();
-      if ((r.exitCode() == 126 || r.exitCode() == 127) && said.contains("OCI runtime exec failed")) {
-        throw new IOException("cannot run " + argv.get(0) + ": No such file or directory");
-      }
-      return new CommandResult(argv, r.exitCode(), r.stdout(), r.stderr());
-    };
-  }
-
   @Override
-  public CommandResult exec(String... argv) {
-    try {
-      return runner().run(List.of(argv), new byte[0], Duration.ofMinutes(3));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  @Override
-  public String sh(String script) {
-    CommandResult r = exec("sh", "-c", script);
-    if (!r.ok()) {
-      fail("in the systemd container: `" + script + "` exited " + r.exitCode() + ": " + r.stderr() + r.stdout());
-    }
-    return r.stdout();
+  public String where() {
+    return "in the systemd container";
   }
 
   /** Waits up to {@code limit} for {@code done}, failing the test with {@code what}. */

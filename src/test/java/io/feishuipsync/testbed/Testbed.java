@@ -3,13 +3,8 @@ package io.feishuipsync.testbed;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.model.Capability;
-import io.feishuipsync.exec.CommandResult;
-import io.feishuipsync.exec.CommandRunner;
-import io.feishuipsync.exec.ProcessCommandRunner;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -125,46 +120,12 @@ public final class Testbed implements Shell, AutoCloseable, BeforeAllCallback, A
     }
   }
 
-  /** Runs commands inside the container through {@code docker exec -i}, with stdin. */
-  public CommandRunner runner() {
-    ProcessCommandRunner host = new ProcessCommandRunner();
-    return (argv, stdin, timeout) -> {
-      List<String> full = new ArrayList<>(List.of("docker", "exec", "-i", container.getContainerId()));
-      full.addAll(argv);
-      CommandResult r = host.run(full, stdin, timeout);
-      // docker exec reports a missing program itself (126/127); make it look like a local start failure.
-      String said = r.stderr() + r.stdout();
-      if ((r.exitCode() == 126 || r.exitCode() == 127) && said.contains("OCI runtime exec failed")
-          && (said.contains("executable file not found") || said.contains("no such file or directory"))) {
-        throw new IOException("cannot run " + argv.get(0) + ": No such file or directory");
-      }
-      return new CommandResult(argv, r.exitCode(), r.stdout(), r.stderr());
-    };
-  }
-
-  /** Runs {@code argv} in the container and returns its result. */
   @Override
-  public CommandResult exec(String... argv) {
-    try {
-      return runner().run(List.of(argv), new byte[0], Duration.ofMinutes(2));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  public String where() {
+    return "in testbed";
   }
 
-  /** Runs a shell script in the container and fails the test when it exits non-zero. */
   @Override
-  public String sh(String script) {
-    CommandResult r = exec("sh", "-c", script);
-    if (!r.ok()) {
-      fail("in testbed: `" + script + "` exited " + r.exitCode() + ": " + r.stderr() + r.stdout());
-    }
-    return r.stdout();
-  }
-
   public String containerId() {
     return container.getContainerId();
   }

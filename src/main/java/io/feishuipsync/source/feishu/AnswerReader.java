@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.core.Sanitize;
+import io.feishuipsync.source.http.Flight;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,17 +96,17 @@ final class AnswerReader {
   }
 
   /** The answer's body is not JSON; carries the rest of the answer. */
-  static final class NotJson extends IOException {
+  static final class NotJson extends Flight.Refused {
     final transient Answer answer;
 
     NotJson(Answer answer) {
-      super("not JSON", null);
+      super("not JSON");
       this.answer = answer;
     }
   }
 
   /** The answer is larger than the cap (1 MiB: a page of 50 entries is a few KB). */
-  static final class ResponseTooLarge extends IOException {
+  static final class ResponseTooLarge extends Flight.Refused {
     ResponseTooLarge(long max) {
       super("the answer is larger than " + max + " bytes");
     }

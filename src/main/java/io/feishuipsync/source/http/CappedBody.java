@@ -46,7 +46,7 @@ final class CappedBody {
   }
 
   /** The answer is larger than the cap. */
-  static final class TooLarge extends IOException {
+  static final class TooLarge extends Flight.Refused {
     TooLarge(int max) {
       super("the answer is larger than " + max + " bytes");
     }

@@ -4,16 +4,10 @@ import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.SourceException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +27,6 @@ public final class Fetcher implements AutoCloseable {
   public static final int MAX_BODY_LIMIT = 64 * 1024 * 1024;
   /** A rate-limit wait shorter than this would only hit the limit again. */
   private static final Duration RATE_LIMIT_MIN_WAIT = Duration.ofSeconds(1);
-  private static final String STOPPED = "fetch abandoned: the daemon is stopping; nothing applied";
 
   /**
    * How hard to try.
@@ -83,12 +76,7 @@ public final class Fetcher implements AutoCloseable {
   private final Settings settings;
   private final Sleeper sleeper;
   private final Clock clock;
-  private final CloseableHttpClient http;
-  private final ScheduledExecutorService deadlines;
-  private final Object fetchLock = new Object();
-  private Thread fetching;
-  private volatile HttpUriRequestBase inFlight;
-  private volatile boolean stopped;
+  private final Flight flight;
 
   /**
    * A fetcher of the sender {@code who} (e.g. {@code GitHub}), whose settings are at {@code key} in the config (named
@@ -100,12 +88,7 @@ public final class Fetcher implements AutoCloseable {
     this.key = key;
     this.settings = settings;
     this.sleeper = sleeper;
-    this.http = BoundedClient.build(settings.connectTimeout(), settings.responseTimeout());
-    this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "source-deadline");
-      t.setDaemon(true);
-      return t;
-    });
+    this.flight = new Flight(settings.connectTimeout(), settings.responseTimeout(), "source-deadline");
   }
 
   /** Who is asked, as messages name it. */
@@ -123,47 +106,26 @@ public final class Fetcher implements AutoCloseable {
    * expect is one line, not a stack trace.
    */
   public <T> T fetch(Work<T> work) throws SourceException {
-    synchronized (fetchLock) {
-      if (stopped) {
-        throw SourceException.abandoned(STOPPED);
-      }
-      fetching = Thread.currentThread();
-    }
+    flight.begin();
     try {
       return work.run(new Attempts());
     } catch (SourceException e) {
-      throw stopped ? SourceException.abandoned(STOPPED) : e;
+      throw flight.stopped() ? Flight.abandoned() : e;
     } catch (RuntimeException e) {
-      if (stopped) {
-        throw SourceException.abandoned(STOPPED);
+      if (flight.stopped()) {
+        throw Flight.abandoned();
       }
       log.debug("unexpected failure while reading {}'s answers", who, e);
       throw new SourceException("unusable answer from " + who + ", nothing applied: "
           + Sanitize.text(String.valueOf(e.getMessage())), null);
     } finally {
-      synchronized (fetchLock) {
-        fetching = null;
-        inFlight = null;
-        if (stopped) {
-          // The interrupt was meant for this fetch only; what follows (recording the run) must not see it.
-          Thread.interrupted();
-        }
-      }
+      flight.end();
     }
   }
 
   /** Cancels the request in flight, interrupts the fetching thread, and refuses every later fetch. */
   public void stop() {
-    synchronized (fetchLock) {
-      stopped = true;
-      if (fetching != null) {
-        HttpUriRequestBase request = inFlight;
-        if (request != null) {
-          request.cancel();
-        }
-        fetching.interrupt();
-      }
-    }
+    flight.stop();
   }
 
   /**
@@ -194,8 +156,8 @@ public final class Fetcher implements AutoCloseable {
         throw new SourceException("invalid answer from " + who + " to " + what + ", nothing applied: "
             + (e instanceof CappedBody.TooLarge ? e.getMessage() : Waits.describe(e)), null);
       } catch (IOException e) {
-        if (stopped) {
-          throw SourceException.abandoned(STOPPED);
+        if (flight.stopped()) {
+          throw Flight.abandoned();
         }
         last = null;
         failure = Waits.describe(e);
@@ -215,7 +177,7 @@ public final class Fetcher implements AutoCloseable {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw stopped ? SourceException.abandoned(STOPPED)
+        throw flight.stopped() ? Flight.abandoned()
             : new SourceException("interrupted while waiting to retry " + what, e);
       }
       request.reset();
@@ -238,33 +200,12 @@ public final class Fetcher implements AutoCloseable {
 
   /** Sends {@code request} once and reads its answer through the cap. */
   private Reply execute(HttpUriRequestBase request) throws IOException {
-    // The response timeout bounds each read; this bounds a server that trickles bytes forever.
-    Duration deadline = settings.connectTimeout().plus(settings.responseTimeout().multipliedBy(2));
-    ScheduledFuture<?> cancel = deadlines.schedule(request::cancel, deadline.toMillis(), TimeUnit.MILLISECONDS);
-    inFlight = request;
-    try {
-      if (stopped) {
-        throw new InterruptedIOException("stopping");
-      }
-      return http.execute(request, response -> CappedBody.read(request, response, settings.maxBytes()));
-    } catch (IOException e) {
-      if (request.isCancelled() && !stopped && !(e instanceof CappedBody.TooLarge)) {
-        throw new InterruptedIOException("no complete answer within " + deadline.toSeconds() + "s");
-      }
-      throw e;
-    } finally {
-      inFlight = null;
-      cancel.cancel(false);
-    }
+    return flight.send(request, response -> CappedBody.read(request, response, settings.maxBytes()));
   }
 
   @Override
   public void close() {
-    deadlines.shutdownNow();
-    try {
-      http.close();
-    } catch (IOException e) {
-      log.debug("closing the HTTP client: {}", e.getMessage());
-    }
+    flight.close();
   }
+
 }
