@@ -38,7 +38,8 @@ public final class Entries {
     try {
       return IpRange.parse(text.strip());
     } catch (IllegalArgumentException e) {
-      throw invalid(who, what + " holds '" + Sanitize.text(text, 60) + "', not an address or CIDR");
+      throw invalid(who, what + " holds '" + Sanitize.text(text, 60) + "', not an address or CIDR ("
+          + Sanitize.text(e.getMessage(), 80) + ")");
     }
   }
 

@@ -39,8 +39,10 @@ enum FileFormat {
     }
   };
 
-  static final String HEADER = "# Managed by feishu-ipsync: Feishu event callback source addresses. Do not edit;"
-      + " changes are overwritten.\n";
+  // Says "webhook senders": the list may hold GitHub's or WeCom's as well as Feishu's. An older file's header
+  // (Feishu alone) is rewritten once.
+  static final String HEADER = "# Managed by feishu-ipsync: the addresses webhook senders call back from. Do not"
+      + " edit; changes are overwritten.\n";
 
   abstract String line(IpRange r);
 
