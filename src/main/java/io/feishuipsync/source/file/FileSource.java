@@ -11,16 +11,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Set;
 import java.util.SortedSet;
 
 /**
- * The list in one local file. Neither the file nor a directory on its path may be a symbolic link: what another
- * account planted there would choose what this host admits. The file is read whole up to a cap and every entry
+ * The list in one local file. Neither the file nor a directory on its path may be a symbolic link, nor may every
+ * account write the file: what another account planted there would choose what this host admits. The file is read whole up to a cap and every entry
  * checked; a file that cannot be read is a failure of the source, its last good list kept.
  */
 final class FileSource implements Source {
@@ -48,6 +52,12 @@ final class FileSource implements Source {
             + "; not followed", null);
       }
       SafeFiles.checkRegular(path, false);
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+      if (mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+        // Any account could choose what this host admits: the list is not taken, its last good one stays.
+        throw new SourceException("will not read " + path + ": every account may write it (mode "
+            + PosixFilePermissions.toString(mode) + "); take write access from others (chmod o-w)", null);
+      }
       body = read(path);
     } catch (IOException e) {
       throw new SourceException("cannot read " + path + ": " + FileErrors.describe(e), null);

@@ -50,6 +50,14 @@ class FileCliTest {
   }
 
   @Test
+  void aFileEveryAccountMayWriteIsNotTaken() throws Exception {
+    cli.synced();
+    Files.writeString(list, "192.0.2.0/24\n");
+    Files.setPosixFilePermissions(list, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    cli.refused(Cli.SOURCE, "every account may write it (mode rw-rw-rw-)");
+  }
+
+  @Test
   void aMissingFileFailsTheSourceAndItsLastListIsKept() throws Exception {
     cli.synced();
     Files.delete(list);
