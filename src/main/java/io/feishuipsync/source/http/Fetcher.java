@@ -79,8 +79,8 @@ public final class Fetcher implements AutoCloseable {
   private final Flight flight;
 
   /**
-   * A fetcher of the sender {@code who} (e.g. {@code GitHub}), whose settings are at {@code key} in the config (named
-   * when a limit is reached).
+   * A fetcher of the sender {@code who} (e.g. {@code GitHub}), which is at {@code key} in the config (named when a
+   * limit is reached).
    */
   public Fetcher(String who, String key, Settings settings, Sleeper sleeper, Clock clock) {
     this.who = who;
@@ -168,9 +168,9 @@ public final class Fetcher implements AutoCloseable {
         break;
       }
       if (attempts.waited.plus(wait).compareTo(settings.maxRetryTime()) > 0) {
-        throw new SourceException("gave up on " + what + " after " + attempt + " attempt(s): " + key
-            + ".max_retry_time " + settings.maxRetryTime().toSeconds() + "s would be exceeded; last failure: "
-            + failure, last == null ? 0 : last.status(), null, null, null, null);
+        throw new SourceException("gave up on " + what + " after " + attempt + " attempt(s): waiting again would"
+            + " exceed the " + settings.maxRetryTime().toSeconds() + " s one fetch of " + key + " may wait in all;"
+            + " last failure: " + failure, last == null ? 0 : last.status(), null, null, null, null);
       }
       attempts.waited = attempts.waited.plus(wait);
       try {
@@ -191,8 +191,8 @@ public final class Fetcher implements AutoCloseable {
       return r.rateLimit() ? Waits.backoff(attempt).plus(RATE_LIMIT_MIN_WAIT) : Waits.backoff(attempt);
     }
     if (r.asked().compareTo(settings.maxRateLimitWait()) > 0) {
-      log.info("{} asked to wait {} s; waiting {}.max_rate_limit_wait {} s instead", who, r.asked().toSeconds(),
-          key, settings.maxRateLimitWait().toSeconds());
+      log.info("{} asked to wait {} s; waiting {} s instead, the longest single wait for {}", who,
+          r.asked().toSeconds(), settings.maxRateLimitWait().toSeconds(), key);
       return settings.maxRateLimitWait();
     }
     return r.rateLimit() && r.asked().compareTo(RATE_LIMIT_MIN_WAIT) < 0 ? RATE_LIMIT_MIN_WAIT : r.asked();
