@@ -41,9 +41,9 @@ public final class FirewalldWriterType {
     }
     List<PortRange> ports = PortRange.parseAll("ports", s.ports());
     String policy = Names.identifier("policy", s.policy(), "feishu_ipsync");
-    if (policy.length() > 17) {
+    if (policy.length() > 18) {
       // firewalld refuses a longer policy name (its chains are named after it).
-      throw new ConfigException("policy", "'" + policy + "' is longer than firewalld's 17 characters");
+      throw new ConfigException("policy", "'" + policy + "' is longer than firewalld's 18 characters");
     }
     String v4 = Names.identifier("ipset_v4", s.ipsetV4(), "feishu_ipsync_v4");
     String v6 = Names.identifier("ipset_v6", s.ipsetV6(), "feishu_ipsync_v6");

@@ -37,7 +37,7 @@ class FirewalldSettingsTest {
     assertTrue(error("ports: [443]\npriority: 5\n").startsWith("priority: 5 is outside -32768..-1"));
     assertTrue(error("ports: [443]\nipset_v4: a\nipset_v6: a\n").startsWith("ipset_v6: must differ"));
     assertTrue(error("ports: [443]\npolicy: 'x; rm'\n").startsWith("policy:"));
-    assertTrue(error("ports: [443]\npolicy: a_policy_name_of_18\n").contains("longer than firewalld's 17"));
+    assertTrue(error("ports: [443]\npolicy: a_policy_name_of_18\n").contains("longer than firewalld's 18"));
     assertTrue(error("ports: [443]\nfirewall_cmd: 'a b'\n").startsWith("firewall_cmd:"));
   }
 
