@@ -244,7 +244,42 @@ CASES = [
       "EnforcerTest#aDryRunBeforeAFirstListSaysItWouldCloseAndChangesNothing",
       "CliSourcesTest#ownEntriesAreAppliedWhenTheFetchFailsAndAFirstFailedRunHoldsOnlyThem",
       "ConfigLoaderTest#enforcementDefaultsToEvery30sClosedBeforeAFirstListAndIsChecked"]),
+    ("The firewalld writer holds the list through firewalld's reloads and restarts (firewalld 1.3 on its D-Bus in the "
+     "systemd container, real packets): listed admitted, stranger refused; a change with no failed connection of a "
+     "client connecting every 20 ms; drift by hand and a flushed kernel repaired; the enforcement loop holds it; "
+     "teardown removes exactly its objects; a stopped firewalld is a clear refusal; under the packaged unit as its "
+     "service account (polkit rule)",
+     ["FirewalldWriterIT#theListedHostsGetInAndStrangersDoNotAcrossReloads",
+      "FirewalldWriterIT#aChangeIsAppliedWithoutAReloadGap",
+      "FirewalldWriterIT#driftInFirewalldOrAFlushedKernelIsFoundAndRepaired",
+      "FirewalldWriterIT#theEnforcementLoopHoldsItLikeTheKernelWriters",
+      "FirewalldWriterIT#teardownRemovesExactlyItsObjectsAndAStoppedFirewalldIsAClearRefusal",
+      "SystemdBootIT#theFirewalldWriterUnderTheUnitAsItsServiceAccount"]),
+    ("Routing: each writer holds its own senders' addresses only (real packets: 443 admits Feishu's, 8080 GitHub's); "
+     "a sender that fails keeps its writers' lists and changes no other writer; an address covered by another "
+     "sender's wider prefix stays on its own writer; pending removals stay on their senders' writers",
+     ["RoutingPacketIT#eachPortAdmitsItsOwnSenderOnly",
+      "RoutingTest#eachWriterHoldsItsSendersAndTheOwnEntries",
+      "RoutingTest#anAddressCoveredByAnotherSendersWiderOneIsStillHeldByItsOwnWriter",
+      "RoutingTest#aFailingSenderKeepsItsWritersListAndChangesNoOtherWriter",
+      "RoutingTest#aPendingRemovalStaysOnTheWritersOfItsSenderOnly",
+      "RoutingTest#whatTheDaemonEnforcesAtStartIsEachWritersPart"]),
     ("Security review", None),
+    ("Hostile answers of every other sender through the whole CLI (GitHub, Stripe, a published list, WeCom, WeChat, "
+     "a local file): an over-broad or special-purpose entry, a huge body, malformed JSON, a list that is not a list, "
+     "a token line with a newline, a file reached through a link or writable by every account: refused in one line, "
+     "nothing applied; a wrong secret or token in one line without it",
+     ["GithubCliTest#hostileAnswersAreRefusedWithNothingApplied",
+      "GithubCliTest#aTokenIsSentAndAWrongOneIsOneClearLine",
+      "StripeCliTest#hostileOrBrokenAnswersAreRefusedWithNothingApplied",
+      "UrlCliTest#aListOfLinesWithCommentsIsApplied", "UrlCliTest#aTaggedJsonListIsFilteredByItsField",
+      "UrlCliTest#aHugeAnswerIsRefusedBeforeItIsReadWhole",
+      "UrlCliTest#aBearerTokenFromTheEnvironmentIsSentAndNeverPrinted",
+      "WecomCliTest#hostileAnswersAreRefusedWithNothingApplied", "WecomCliTest#aWrongSecretIsOneLineWithoutTheSecret",
+      "WechatCliTest#hostileAnswersAreRefusedWithNothingApplied",
+      "WechatCliTest#aWrongSecretIsOneLineWithoutTheSecret",
+      "FileCliTest#aLinkInPlaceOfTheFileOrOnItsPathIsNotFollowed", "FileCliTest#aFileEveryAccountMayWriteIsNotTaken",
+      "SendersConfigTest#aSendersValidationOverridesTheTopLevelOneKeyByKeyAndTheTypeKnowsItsPrefixes"]),
     ("A snapshot someone edited (the file, or the same text in the cluster database): pending removals of "
      "`0.0.0.0/1` and `128.0.0.0/1` dated 2099, a failed source's last good list with a private range, a snapshot "
      "dated in the future: the run is refused (exit 4) naming the store and the entry, nothing applied, and the "
