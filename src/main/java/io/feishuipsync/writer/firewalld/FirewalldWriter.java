@@ -68,7 +68,7 @@ final class FirewalldWriter implements Writer {
   public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
     FirewalldState now = FirewalldState.read(layout, cmd, kernel);
     if (!now.created()) {
-      create(desired);
+      create(now, desired);
       return;
     }
     List<Runnable> undo = new ArrayList<>();
@@ -146,8 +146,7 @@ final class FirewalldWriter implements Writer {
   }
 
   /** Creates the objects in the permanent configuration, the list in its ipsets, then loads them: one reload. */
-  private void create(SortedSet<IpRange> desired) throws WriterException {
-    FirewalldState now = FirewalldState.read(layout, cmd, kernel);
+  private void create(FirewalldState now, SortedSet<IpRange> desired) throws WriterException {
     for (IpRange.Family f : IpRange.Family.values()) {
       if (!now.ipsetExists(f)) {
         cmd.must(PERMANENT, "--new-ipset=" + layout.ipset(f), "--type=hash:net",
