@@ -1,6 +1,7 @@
 package io.feishuipsync.cli;
 
 import io.feishuipsync.writer.WriterRegistry;
+import io.feishuipsync.writer.aliyun.AliyunAclWriterTypes;
 import io.feishuipsync.writer.aliyun.AliyunPrefixListWriterType;
 import io.feishuipsync.writer.aliyun.AliyunSecurityGroupWriterType;
 import io.feishuipsync.writer.aws.PrefixListWriterType;
@@ -27,6 +28,8 @@ public final class WriterTypes {
       PrefixListWriterType.TYPE,
       AliyunSecurityGroupWriterType.TYPE,
       AliyunPrefixListWriterType.TYPE,
+      AliyunAclWriterTypes.ALB,
+      AliyunAclWriterTypes.CLB,
       TencentWriterType.TYPE,
       FeedWriterType.TYPE,
       FirewalldWriterType.TYPE));

@@ -43,11 +43,13 @@ public final class Readings<G> {
 
   /** The reading an earlier step of this run kept, or a fresh one. */
   public G reuse(String group) throws WriterException {
+    G k = kept(group);
+    return k != null ? k : fresh(group);
+  }
+
+  private G kept(String group) {
     Kept<G> k = kept.get(group);
-    if (k != null && System.nanoTime() - k.nanos() < TimeUnit.SECONDS.toNanos(FRESH_SECONDS)) {
-      return k.reading();
-    }
-    return fresh(group);
+    return k != null && System.nanoTime() - k.nanos() < TimeUnit.SECONDS.toNanos(FRESH_SECONDS) ? k.reading() : null;
   }
 
   /** Forgets every reading: the groups are about to change, or have. */

@@ -8,8 +8,9 @@ import io.feishuipsync.writer.WriterSecrets;
 import java.net.URI;
 
 /**
- * Where and as whom the writer calls ECS: region, optional endpoint (a VPC endpoint; tests), and an AccessKey pair
- * from config, or else the credentials SDK's default chain (environment, credentials file, ECS instance RAM role).
+ * Where and as whom the writer calls Alibaba Cloud (ECS, ALB, SLB): region, optional endpoint (a VPC endpoint; tests),
+ * and an AccessKey pair from config, or else the credentials SDK's default chain (environment, credentials file, ECS
+ * instance RAM role).
  *
  * @param protocol {@code https}, or {@code http} only when an endpoint says so (tests)
  * @param endpoint host and optional port, or null for the region's public endpoint
@@ -61,6 +62,21 @@ record AliyunConnection(String region, String protocol, String endpoint, String 
 
   /** A client for ECS in this region; the default chain is consulted on the first call, not here. */
   com.aliyun.ecs20140526.Client client() throws Exception {
+    return new com.aliyun.ecs20140526.Client(config());
+  }
+
+  /** A client for ALB in this region. */
+  com.aliyun.alb20200616.Client alb() throws Exception {
+    return new com.aliyun.alb20200616.Client(config());
+  }
+
+  /** A client for SLB (CLB) in this region. */
+  com.aliyun.slb20140515.Client slb() throws Exception {
+    return new com.aliyun.slb20140515.Client(config());
+  }
+
+  /** Where and as whom every product's client calls: the same for ECS, ALB and SLB. */
+  private com.aliyun.teaopenapi.models.Config config() throws Exception {
     com.aliyun.teaopenapi.models.Config c = new com.aliyun.teaopenapi.models.Config()
         .setRegionId(region)
         .setProtocol(protocol)
@@ -76,7 +92,7 @@ record AliyunConnection(String region, String protocol, String endpoint, String 
     } else {
       c.setCredential(new com.aliyun.credentials.Client());
     }
-    return new com.aliyun.ecs20140526.Client(c);
+    return c;
   }
 
   @Override

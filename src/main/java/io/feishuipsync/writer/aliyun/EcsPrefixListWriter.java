@@ -43,7 +43,7 @@ final class EcsPrefixListWriter implements Writer {
   private final String region;
   private final String id;
   private final String description;
-  private final EcsCalls calls;
+  private final AliyunCalls calls;
   private final Lazy<Client, Exception> client;
   private final Readings<Listing> readings = new Readings<>(list -> describe());
   private IpRange.Family family;
@@ -54,7 +54,7 @@ final class EcsPrefixListWriter implements Writer {
     this.id = id;
     this.description = description;
     this.client = new Lazy<>(clients::get);
-    this.calls = new EcsCalls(name(), sleeper);
+    this.calls = new AliyunCalls(name(), sleeper);
   }
 
   @Override
@@ -161,7 +161,7 @@ final class EcsPrefixListWriter implements Writer {
     if (!(e.getCause() instanceof TeaException tea)) {
       return false;
     }
-    String code = EcsCalls.code(tea);
+    String code = AliyunCalls.code(tea);
     return code.contains("Duplicat") || (code.contains("Entry") && (code.contains("NotExist")
         || code.contains("NotFound")));
   }

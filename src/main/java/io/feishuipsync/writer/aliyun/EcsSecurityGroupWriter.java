@@ -58,7 +58,7 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   }
 
   private final Target t;
-  private final EcsCalls calls;
+  private final AliyunCalls calls;
   private final int pageSize;
   private final RuleGroups<GroupRules> groups;
   private final Lazy<Client, Exception> client;
@@ -66,7 +66,7 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   EcsSecurityGroupWriter(Target target, Clients clients, Sleeper sleeper, int pageSize) {
     this.t = target;
     this.client = new Lazy<>(clients::get);
-    this.calls = new EcsCalls(name(), sleeper);
+    this.calls = new AliyunCalls(name(), sleeper);
     this.pageSize = pageSize;
     this.groups = new RuleGroups<>(target.groupIds(), target.ports(), target.protocol(), this, log);
   }
@@ -185,13 +185,13 @@ final class EcsSecurityGroupWriter implements GroupWriter<EcsSecurityGroupWriter
   }
 
   private static boolean isDuplicate(WriterException e) {
-    return e.getCause() instanceof TeaException tea && EcsCalls.code(tea).contains("Duplicat");
+    return e.getCause() instanceof TeaException tea && AliyunCalls.code(tea).contains("Duplicat");
   }
 
   private static boolean isNotFound(WriterException e) {
     // RuleNotExist is what the service answers for a rule someone else revoked meanwhile: already done.
     return e.getCause() instanceof TeaException tea && Set.of("InvalidParam.SecurityGroupRuleId",
         "InvalidSecurityGroupRuleId.NotFound", "SecurityGroupRule.NotFound", "InvalidSecurityGroupRule.RuleNotExist")
-        .contains(EcsCalls.code(tea));
+        .contains(AliyunCalls.code(tea));
   }
 }

@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs ECS calls for a writer: retries throttling ({@code Throttling.*}) with backoff, and turns the service's
- * answers into one line that says what to do (the RAM action that is missing, the group that does not exist).
+ * Runs the calls of an Alibaba Cloud product (ECS, ALB, SLB) for a writer: retries throttling ({@code Throttling.*},
+ * and the codes a product adds, such as ALB's busy ACL) with backoff, and turns the service's answers into one line
+ * that says what to do (the RAM action that is missing, the resource that does not exist).
  */
-final class EcsCalls {
+final class AliyunCalls {
 
   /** One ECS call through the SDK, which declares {@code throws Exception}. */
   @FunctionalInterface
@@ -30,13 +31,28 @@ final class EcsCalls {
   private static final Set<String> UNSIGNED = Set.of("SignatureDoesNotMatch", "IncompleteSignature",
       "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive", "InvalidAccessKeyId");
 
-  private static final CloudCalls.Service<TeaException> ECS =
-      new CloudCalls.Service<>("ECS", TeaException.class, EcsCalls::code, EcsCalls::isThrottling);
+  /**
+   * An Alibaba Cloud product as its calls need it.
+   *
+   * @param name as messages name it, e.g. {@code ECS}
+   * @param ramPrefix the prefix of its RAM actions, e.g. {@code ecs}
+   * @param busy codes besides throttling that mean "try again shortly" (a resource another change is still busy
+   *     with)
+   */
+  record Product(String name, String ramPrefix, Set<String> busy) {
+
+    static final Product ECS = new Product("ECS", "ecs", Set.of());
+  }
 
   private final CloudCalls<TeaException> calls;
 
-  EcsCalls(String writer, Sleeper sleeper) {
-    this.calls = new CloudCalls<>(writer, sleeper, ECS, new Failures());
+  AliyunCalls(String writer, Sleeper sleeper, Product product) {
+    this.calls = new CloudCalls<>(writer, sleeper, new CloudCalls.Service<>(product.name(), TeaException.class,
+        AliyunCalls::code, code -> isThrottling(code) || product.busy().contains(code)), new Failures(product));
+  }
+
+  AliyunCalls(String writer, Sleeper sleeper) {
+    this(writer, sleeper, Product.ECS);
   }
 
   /**
@@ -66,8 +82,14 @@ final class EcsCalls {
     return code.equals("Throttling") || code.startsWith("Throttling.");
   }
 
-  /** ECS's answers; a failure on the way (no network) or of the client says where to look. */
+  /** The product's answers; a failure on the way (no network) or of the client says where to look. */
   private static final class Failures implements CloudCalls.Failures<TeaException> {
+
+    private final Product product;
+
+    Failures(Product product) {
+      this.product = product;
+    }
 
     /** One line from the service's answer; its code, message and request id are network text, so sanitized. */
     @Override
@@ -78,15 +100,17 @@ final class EcsCalls {
       Object requestId = data.get("RequestId");
       String request = requestId == null ? "" : ", request id " + Sanitize.text(String.valueOf(requestId), 128);
       if (REFUSED.contains(rawCode)) {
-        return operation + " was refused (" + code + "): the credentials need the RAM action ecs:" + operation
+        return operation + " was refused (" + code + "): the credentials need the RAM action " + product.ramPrefix() + ":"
+            + operation
             + request;
       }
       if (UNSIGNED.contains(rawCode)) {
         return operation + " was not accepted (" + code + "): check access_key_id and its secret, or the"
             + " credentials the default chain found" + request;
       }
-      if (isThrottling(rawCode)) {
-        return operation + " is still throttled after " + Backoff.MAX_ATTEMPTS + " attempts (" + code + ")" + request;
+      if (isThrottling(rawCode) || product.busy().contains(rawCode)) {
+        return operation + " is still " + (isThrottling(rawCode) ? "throttled" : "busy") + " after "
+            + Backoff.MAX_ATTEMPTS + " attempts (" + code + ")" + request;
       }
       return operation + " failed: " + code + ": " + Sanitize.text(String.valueOf(message)) + request;
     }
