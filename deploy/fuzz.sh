@@ -18,6 +18,7 @@ targets=(
   'io.feishuipsync.state.DatabaseRowsFuzzTest#anyRowsAreCheckedValuesOrOneClearProblem'
   'io.feishuipsync.writer.tencent.TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.writer.aliyun.EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
+  'io.feishuipsync.writer.aliyun.AclAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.writer.aws.Ec2AnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.fuzz.PublishedListFuzzTest#anyPublishedListIsAListOrOneClearError'
 )
