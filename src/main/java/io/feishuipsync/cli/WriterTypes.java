@@ -9,6 +9,7 @@ import io.feishuipsync.writer.aws.SecurityGroupWriterType;
 import io.feishuipsync.writer.dryrun.DryRunWriterType;
 import io.feishuipsync.writer.feed.FeedWriterType;
 import io.feishuipsync.writer.file.FileWriterType;
+import io.feishuipsync.writer.huaweicloud.HuaweiWriterType;
 import io.feishuipsync.writer.firewalld.FirewalldWriterType;
 import io.feishuipsync.writer.iptables.IptablesWriterType;
 import io.feishuipsync.writer.nftables.NftablesWriterType;
@@ -31,6 +32,7 @@ public final class WriterTypes {
       AliyunAclWriterTypes.ALB,
       AliyunAclWriterTypes.CLB,
       TencentWriterType.TYPE,
+      HuaweiWriterType.TYPE,
       FeedWriterType.TYPE,
       FirewalldWriterType.TYPE));
 

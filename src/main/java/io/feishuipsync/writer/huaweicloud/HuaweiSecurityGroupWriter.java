@@ -1,0 +1,233 @@
+package io.feishuipsync.writer.huaweicloud;
+
+import io.feishuipsync.cloud.Backoff;
+import io.feishuipsync.cloud.Batches;
+import io.feishuipsync.cloud.CloudCalls;
+import io.feishuipsync.cloud.GroupWriter;
+import io.feishuipsync.cloud.Lazy;
+import io.feishuipsync.cloud.RuleGroups;
+import io.feishuipsync.cloud.RuleKey;
+import io.feishuipsync.core.IpRange;
+import io.feishuipsync.core.Sanitize;
+import io.feishuipsync.core.Sleeper;
+import io.feishuipsync.core.WriterException;
+import io.feishuipsync.writer.Names;
+import io.feishuipsync.writer.PortRange;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps ingress rules in Huawei Cloud VPC security groups (API v3): one allow rule of priority 1 per address and
+ * port range, marked by the rule description. Converges from the groups' real rules like the other security group
+ * writers ({@link RuleGroups}): creates what is missing first, then deletes what is no longer listed, so the
+ * allowed set never has a gap. Rules without the marker are never touched.
+ */
+final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroupWriter.GroupRules> {
+
+  private static final Logger log = LoggerFactory.getLogger(HuaweiSecurityGroupWriter.class);
+  /** Rules per BatchCreateSecurityGroupRules call. */
+  static final int BATCH = 20;
+  /** A group holds at most a few thousand rules; more pages than this is an answer not to trust. */
+  static final int MAX_PAGES = 50;
+  private static final Pattern RULE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+      + "[0-9a-f]{12}");
+  private static final Pattern PORTS = Pattern.compile("([0-9]{1,5})(?:-([0-9]{1,5}))?");
+  private static final CloudCalls.Service<VpcApi.Refusal> VPC = new CloudCalls.Service<>("VPC",
+      VpcApi.Refusal.class, HuaweiSecurityGroupWriter::code, HuaweiSecurityGroupWriter::isThrottling);
+
+  /** A group's rules: ours by key (with rule id), marked rules that are not ours to keep, and the others' count. */
+  record GroupRules(Map<RuleKey, String> ours, List<String> strays, int foreign) implements RuleGroups.Held {}
+
+  /** Groups, ports, protocol and marker to keep; {@code maxRules} is the rules-per-group quota. */
+  record Target(String region, List<String> groupIds, List<PortRange> ports, String protocol, String marker,
+      int maxRules) {}
+
+  /** Makes the SDK side on first use, so that a config check needs neither the bundle nor credentials. */
+  @FunctionalInterface
+  interface Apis {
+    VpcApi get();
+  }
+
+  private final Target t;
+  private final CloudCalls<VpcApi.Refusal> calls;
+  private final Lazy<VpcApi, RuntimeException> api;
+  private final RuleGroups<GroupRules> groups;
+
+  HuaweiSecurityGroupWriter(Target target, Apis apis, Sleeper sleeper) {
+    this.t = target;
+    this.api = new Lazy<>(apis::get);
+    this.calls = new CloudCalls<>(name(), sleeper, VPC, new Failures());
+    this.groups = new RuleGroups<>(target.groupIds(), target.ports(), target.protocol(), this, log);
+  }
+
+  @Override
+  public String name() {
+    return "huaweicloud-security-group:" + String.join(",", t.groupIds());
+  }
+
+  @Override
+  public Set<String> targets() {
+    return Names.marked("huaweicloud security group", t.groupIds().stream().map(g -> g + " in " + t.region())
+        .toList(), t.marker());
+  }
+
+  @Override
+  public RuleGroups<GroupRules> groups() {
+    return groups;
+  }
+
+  @Override
+  public String stray(String group, String id) {
+    return group + ": rule " + id + " carries the marker but is not one of ours";
+  }
+
+  /** VPC counts every rule of a group, both directions and families, against one quota. */
+  @Override
+  public void checkQuota(String group, GroupRules r, Set<RuleKey> want) throws WriterException {
+    Set<RuleKey> peakOurs = new HashSet<>(want);
+    peakOurs.addAll(r.ours().keySet());
+    int mine = peakOurs.size() + r.strays().size();
+    if (mine + r.foreign() > t.maxRules()) {
+      throw new WriterException(name(), String.format("%s would need %d rules during the update (%d of this"
+          + " writer, %d others) but max_rules is %d; nothing changed. Raise max_rules to the group's rule quota,"
+          + " or protect fewer ports", group, mine + r.foreign(), mine, r.foreign(), t.maxRules()));
+    }
+  }
+
+  /**
+   * A rule is ours when it is an ingress rule whose description is exactly the marker. Of those, an allow rule of
+   * priority 1 for one address block, our protocol and one configured port range is kept by its key; any other is a
+   * stray to delete. Everything comes from the network and is checked before it is used or logged.
+   */
+  @Override
+  public GroupRules rules(String group) throws WriterException {
+    List<VpcApi.Rule> all = calls.call("ListSecurityGroupRules", () -> api().rules(group, MAX_PAGES));
+    Map<RuleKey, String> ours = new HashMap<>();
+    List<String> strays = new ArrayList<>();
+    int foreign = 0;
+    for (VpcApi.Rule r : all) {
+      if (!"ingress".equals(r.direction()) || !t.marker().equals(r.description())) {
+        foreign++;
+        continue;
+      }
+      if (!RULE_ID.matcher(r.id()).matches()) {
+        throw new WriterException(name(), "ListSecurityGroupRules answered a rule id that is not one ('"
+            + Sanitize.text(r.id(), 64) + "'); not trusting the answer");
+      }
+      RuleKey k = key(r);
+      if (k == null || ours.putIfAbsent(k, r.id()) != null) {
+        strays.add(r.id());
+      }
+    }
+    return new GroupRules(ours, strays, foreign);
+  }
+
+  /** The key of one of our rules as we write them, or null for anything else. */
+  private RuleKey key(VpcApi.Rule r) {
+    if (!"allow".equals(r.action()) || r.priority() != 1 || !t.protocol().equals(r.protocol())) {
+      return null;
+    }
+    IpRange cidr;
+    try {
+      cidr = IpRange.parse(r.remoteIpPrefix());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (!r.ethertype().equals(cidr.family() == IpRange.Family.IPV4 ? "IPv4" : "IPv6")) {
+      return null;
+    }
+    Matcher m = PORTS.matcher(r.multiport());
+    if (!m.matches()) {
+      return null;
+    }
+    int from = Integer.parseInt(m.group(1));
+    int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+    RuleKey k = new RuleKey(cidr, t.protocol(), from, to);
+    return t.ports().stream().anyMatch(p -> p.from() == from && p.to() == to) ? k : null;
+  }
+
+  /** In batches; a rule the group holds already is skipped by the service (ignore_duplicate). */
+  @Override
+  public void authorize(String group, List<RuleKey> add) throws WriterException {
+    Batches.each(add, BATCH, batch -> calls.call("BatchCreateSecurityGroupRules", () -> {
+      api().create(group, batch.stream().map(this::rule).toList());
+      return null;
+    }), e -> false);
+  }
+
+  /** One rule at a time; a rule someone else deleted meanwhile counts as deleted. */
+  @Override
+  public void revoke(String group, List<String> ids) throws WriterException {
+    Batches.each(ids, 1, batch -> calls.call("DeleteSecurityGroupRule", () -> {
+      api().delete(batch.get(0));
+      return null;
+    }), e -> e.getCause() instanceof VpcApi.Refusal r && r.status() == 404);
+  }
+
+  private VpcApi.Rule rule(RuleKey k) {
+    return new VpcApi.Rule("", "ingress", k.cidr().family() == IpRange.Family.IPV4 ? "IPv4" : "IPv6",
+        k.protocol(), k.from() == k.to() ? String.valueOf(k.from()) : k.from() + "-" + k.to(), k.cidr().toString(),
+        "allow", 1, t.marker());
+  }
+
+  private VpcApi api() throws WriterException {
+    try {
+      return api.get();
+    } catch (RuntimeException e) {
+      throw new WriterException(name(), Sanitize.text(e.getMessage()), e);
+    }
+  }
+
+  static String code(VpcApi.Refusal r) {
+    return r.code().isEmpty() ? "HTTP " + r.status() : r.code();
+  }
+
+  /** API Gateway's throttling answer, or a plain 429. */
+  static boolean isThrottling(String code) {
+    return code.equals("APIGW.0308") || code.equals("HTTP 429");
+  }
+
+  /** VPC's answers; a failure on the way (no network) says where to look. */
+  private static final class Failures implements CloudCalls.Failures<VpcApi.Refusal> {
+
+    /** The IAM action each call needs. */
+    private static final Map<String, String> ACTIONS = Map.of("ListSecurityGroupRules",
+        "vpc:securityGroupRules:get", "BatchCreateSecurityGroupRules", "vpc:securityGroupRules:create",
+        "DeleteSecurityGroupRule", "vpc:securityGroupRules:delete");
+
+    @Override
+    public String describe(String operation, VpcApi.Refusal e, String rawCode) {
+      String code = Sanitize.text(rawCode, 64);
+      String request = e.requestId() == null ? "" : ", request id " + Sanitize.text(e.requestId(), 128);
+      if (e.status() == 401 || rawCode.startsWith("APIGW.030") && !isThrottling(rawCode) && e.status() != 403) {
+        return operation + " was not accepted (" + code + "): check access_key and secret_key, or the credentials"
+            + " the default chain found, and project_id" + request;
+      }
+      if (e.status() == 403) {
+        return operation + " was refused (" + code + "): the credentials need the IAM permission "
+            + ACTIONS.getOrDefault(operation, "vpc:*") + request;
+      }
+      if (isThrottling(rawCode)) {
+        return operation + " is still throttled after " + Backoff.MAX_ATTEMPTS + " attempts (" + code + ")" + request;
+      }
+      return operation + " failed: " + code + ": " + Sanitize.text(String.valueOf(e.getMessage())) + request;
+    }
+
+    @Override
+    public WriterException other(String writer, String operation, Exception e) {
+      if (e instanceof VpcApi.Unreachable) {
+        return new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
+            + "; check the region, endpoint and network", e);
+      }
+      return CloudCalls.Failures.super.other(writer, operation, e);
+    }
+  }
+}
