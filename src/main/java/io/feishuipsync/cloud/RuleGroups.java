@@ -65,6 +65,15 @@ public final class RuleGroups<G extends RuleGroups.Held> {
 
     /** The drift line for stray {@code id} of {@code group}. */
     String stray(String group, String id);
+
+    /**
+     * Whether the cloud can give a rule the marker ({@link #reclaim}). A cloud that cannot leaves each
+     * {@link Held#covered} rule of a listed address to its owner: the address counts as admitted, and no copy of
+     * ours is sent (see {@link RuleGroups#listed}).
+     */
+    default boolean relabels() {
+      return true;
+    }
   }
 
   private final List<String> groupIds;
@@ -73,6 +82,9 @@ public final class RuleGroups<G extends RuleGroups.Held> {
   private final Cloud<G> cloud;
   private final Logger log;
   private final Readings<G> readings;
+  /** For a cloud that does not relabel: the list the last apply was given, else the last sync's list. */
+  private volatile SortedSet<IpRange> lastDesired;
+  private java.util.function.Supplier<SortedSet<IpRange>> lastApplied = TreeSet::new;
 
   /** The groups, their protected ports and protocol; {@code log} is the writer's. */
   public RuleGroups(List<String> groupIds, List<PortRange> ports, String protocol, Cloud<G> cloud, Logger log) {
@@ -82,6 +94,22 @@ public final class RuleGroups<G extends RuleGroups.Held> {
     this.cloud = cloud;
     this.log = log;
     this.readings = new Readings<>(cloud::rules);
+  }
+
+  /**
+   * Where a cloud that cannot relabel a rule learns which addresses are listed before its first apply: the last
+   * sync's list. A rule of someone else's identical to one of ours counts as admitting its address only while the
+   * address is listed, so an operator's own identical rule of an address that is not listed is neither counted nor
+   * touched.
+   */
+  public RuleGroups<G> listed(java.util.function.Supplier<SortedSet<IpRange>> lastApplied) {
+    this.lastApplied = lastApplied;
+    return this;
+  }
+
+  private SortedSet<IpRange> listed() {
+    SortedSet<IpRange> d = lastDesired;
+    return d != null ? d : lastApplied.get();
   }
 
   /** Reads every group, keeping the readings for this run's read and apply; fails when one cannot be read. */
@@ -100,7 +128,12 @@ public final class RuleGroups<G extends RuleGroups.Held> {
     Map<String, Set<RuleKey>> byGroup = new HashMap<>();
     for (String g : groupIds) {
       G r = readings.reuse(g);
-      byGroup.put(g, r.ours().keySet());
+      Set<RuleKey> admitted = new java.util.HashSet<>(r.ours().keySet());
+      if (!cloud.relabels()) {
+        SortedSet<IpRange> listed = listed();
+        r.covered().keySet().stream().filter(k -> listed.contains(k.cidr())).forEach(admitted::add);
+      }
+      byGroup.put(g, admitted);
       r.strays().forEach(id -> drift.add(cloud.stray(g, id)));
     }
     TreeSet<IpRange> common = agreed(groupIds.stream().map(byGroup::get).toList(), RuleKey::cidr, this::keys);
@@ -144,6 +177,7 @@ public final class RuleGroups<G extends RuleGroups.Held> {
    * someone filled it meanwhile) gets back what this run added to it, so it holds the old list, not half of a change.
    */
   public void apply(SortedSet<IpRange> desired) throws WriterException {
+    lastDesired = new TreeSet<>(desired);
     Set<RuleKey> want = keys(desired);
     Map<String, G> current = new HashMap<>();
     try {
@@ -165,7 +199,9 @@ public final class RuleGroups<G extends RuleGroups.Held> {
     Map<RuleKey, String> reclaim = new java.util.LinkedHashMap<>();
     for (RuleKey k : want.stream().filter(k -> !r.ours().containsKey(k)).sorted(RuleKey.ORDER).toList()) {
       if (r.covered().containsKey(k)) {
-        reclaim.put(k, r.covered().get(k));
+        if (cloud.relabels()) {
+          reclaim.put(k, r.covered().get(k));
+        }
       } else {
         add.add(k);
       }

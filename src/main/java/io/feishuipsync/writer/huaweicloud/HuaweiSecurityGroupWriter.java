@@ -43,8 +43,13 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
   private static final CloudCalls.Service<VpcApi.Refusal> VPC = new CloudCalls.Service<>("VPC",
       VpcApi.Refusal.class, HuaweiSecurityGroupWriter::code, HuaweiSecurityGroupWriter::isThrottling);
 
-  /** A group's rules: ours by key (with rule id), marked rules that are not ours to keep, and the others' count. */
-  record GroupRules(Map<RuleKey, String> ours, List<String> strays, int foreign) implements RuleGroups.Held {}
+  /**
+   * A group's rules: ours by key (with rule id), marked rules that are not ours to keep, the others' count, and of
+   * those the ones that are exactly what one of ours would be (VPC skips our copy of such a rule, and its
+   * description cannot be changed, so it stays its owner's: {@link RuleGroups.Cloud#relabels}).
+   */
+  record GroupRules(Map<RuleKey, String> ours, List<String> strays, int foreign, Map<RuleKey, String> covered)
+      implements RuleGroups.Held {}
 
   /** Groups, ports, protocol and marker to keep; {@code maxRules} is the rules-per-group quota. */
   record Target(String region, List<String> groupIds, List<PortRange> ports, String protocol, String marker,
@@ -61,11 +66,18 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
   private final Lazy<VpcApi, RuntimeException> api;
   private final RuleGroups<GroupRules> groups;
 
-  HuaweiSecurityGroupWriter(Target target, Apis apis, Sleeper sleeper) {
+  HuaweiSecurityGroupWriter(Target target, Apis apis, Sleeper sleeper,
+      java.util.function.Supplier<java.util.SortedSet<IpRange>> lastApplied) {
     this.t = target;
     this.api = new Lazy<>(apis::get);
     this.calls = new CloudCalls<>(name(), sleeper, VPC, new Failures());
-    this.groups = new RuleGroups<>(target.groupIds(), target.ports(), target.protocol(), this, log);
+    this.groups = new RuleGroups<>(target.groupIds(), target.ports(), target.protocol(), this, log)
+        .listed(lastApplied);
+  }
+
+  @Override
+  public boolean relabels() {
+    return false;
   }
 
   @Override
@@ -93,6 +105,7 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
   @Override
   public void checkQuota(String group, GroupRules r, Set<RuleKey> want) throws WriterException {
     Set<RuleKey> peakOurs = new HashSet<>(want);
+    peakOurs.removeAll(r.covered().keySet());
     peakOurs.addAll(r.ours().keySet());
     int mine = peakOurs.size() + r.strays().size();
     if (mine + r.foreign() > t.maxRules()) {
@@ -112,10 +125,15 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
     List<VpcApi.Rule> all = calls.call("ListSecurityGroupRules", () -> api().rules(group, MAX_PAGES));
     Map<RuleKey, String> ours = new HashMap<>();
     List<String> strays = new ArrayList<>();
+    Map<RuleKey, String> covered = new HashMap<>();
     int foreign = 0;
     for (VpcApi.Rule r : all) {
       if (!"ingress".equals(r.direction()) || !t.marker().equals(r.description())) {
         foreign++;
+        RuleKey k = "ingress".equals(r.direction()) ? key(r) : null;
+        if (k != null) {
+          covered.putIfAbsent(k, r.id());
+        }
         continue;
       }
       if (!RULE_ID.matcher(r.id()).matches()) {
@@ -127,7 +145,7 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
         strays.add(r.id());
       }
     }
-    return new GroupRules(ours, strays, foreign);
+    return new GroupRules(ours, strays, foreign, covered);
   }
 
   /** The key of one of our rules as we write them, or null for anything else. */

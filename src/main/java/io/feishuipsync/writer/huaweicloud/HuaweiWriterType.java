@@ -98,7 +98,7 @@ public final class HuaweiWriterType {
         protocol, marker, maxRules);
     String finalEndpoint = endpoint;
     return new HuaweiSecurityGroupWriter(target, () -> api(finalEndpoint, s.projectId(), s.accessKey(), secret),
-        Sleeper.SYSTEM);
+        Sleeper.SYSTEM, context.lastApplied());
   }
 
   /** The SDK side, made in the SDK bundle's class loader on first use. */

@@ -209,7 +209,7 @@ abstract class AclWriterContract {
   void aSignatureTheRelayChangedIsRefused() throws Exception {
     fake.addAcl(ACL, version("v4"), 500);
     fake.addAcl(OTHER_ACL, version("v4"), 500);
-    try (ServerSocket tampering = FakeEcsSignatureTest.relay(fake.port(), ACL, OTHER_ACL)) {
+    try (ServerSocket tampering = io.feishuipsync.writer.Relay.of(fake.port(), ACL, OTHER_ACL)) {
       Writer w = writerOn("http://127.0.0.1:" + tampering.getLocalPort());
       WriterException e = assertThrows(WriterException.class, () -> converge(w, first(2)));
       assertTrue(e.getMessage().contains("SignatureDoesNotMatch"), e.getMessage());
