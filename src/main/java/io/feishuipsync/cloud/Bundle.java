@@ -35,7 +35,11 @@ public final class Bundle {
    * are its own; {@code anchor} is a class of this application, whose location says where the bundles lie.
    */
   public static ClassLoader loader(String name, Class<?> anchor, List<String> isolated) {
-    Path dir = directory(anchor).resolve(name);
+    return loader(name, directory(anchor).resolve(name), anchor, isolated);
+  }
+
+  /** The loader of bundle {@code name} in {@code dir}. */
+  static ClassLoader loader(String name, Path dir, Class<?> anchor, List<String> isolated) {
     List<URL> urls = new ArrayList<>();
     try {
       check(dir, true);
