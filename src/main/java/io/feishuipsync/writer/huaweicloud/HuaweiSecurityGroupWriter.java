@@ -1,6 +1,5 @@
 package io.feishuipsync.writer.huaweicloud;
 
-import io.feishuipsync.cloud.Backoff;
 import io.feishuipsync.cloud.Batches;
 import io.feishuipsync.cloud.CloudCalls;
 import io.feishuipsync.cloud.GroupWriter;
@@ -40,8 +39,6 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
   private static final Pattern RULE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
       + "[0-9a-f]{12}");
   private static final Pattern PORTS = Pattern.compile("([0-9]{1,5})(?:-([0-9]{1,5}))?");
-  private static final CloudCalls.Service<VpcApi.Refusal> VPC = new CloudCalls.Service<>("VPC",
-      VpcApi.Refusal.class, HuaweiSecurityGroupWriter::code, HuaweiSecurityGroupWriter::isThrottling);
 
   /**
    * A group's rules: ours by key (with rule id), marked rules that are not ours to keep, the others' count, and of
@@ -70,7 +67,7 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
       java.util.function.Supplier<java.util.SortedSet<IpRange>> lastApplied) {
     this.t = target;
     this.api = new Lazy<>(apis::get);
-    this.calls = new CloudCalls<>(name(), sleeper, VPC, new Failures());
+    this.calls = VpcCalls.of(name(), sleeper);
     this.groups = new RuleGroups<>(target.groupIds(), target.ports(), target.protocol(), this, log)
         .listed(lastApplied);
   }
@@ -201,51 +198,6 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
       return api.get();
     } catch (RuntimeException e) {
       throw new WriterException(name(), Sanitize.text(e.getMessage()), e);
-    }
-  }
-
-  static String code(VpcApi.Refusal r) {
-    return r.code().isEmpty() ? "HTTP " + r.status() : r.code();
-  }
-
-  /** API Gateway's throttling answer, or a plain 429. */
-  static boolean isThrottling(String code) {
-    return code.equals("APIGW.0308") || code.equals("HTTP 429");
-  }
-
-  /** VPC's answers; a failure on the way (no network) says where to look. */
-  private static final class Failures implements CloudCalls.Failures<VpcApi.Refusal> {
-
-    /** The IAM action each call needs. */
-    private static final Map<String, String> ACTIONS = Map.of("ListSecurityGroupRules",
-        "vpc:securityGroupRules:get", "BatchCreateSecurityGroupRules", "vpc:securityGroupRules:create",
-        "DeleteSecurityGroupRule", "vpc:securityGroupRules:delete");
-
-    @Override
-    public String describe(String operation, VpcApi.Refusal e, String rawCode) {
-      String code = Sanitize.text(rawCode, 64);
-      String request = e.requestId() == null ? "" : ", request id " + Sanitize.text(e.requestId(), 128);
-      if (e.status() == 401 || rawCode.startsWith("APIGW.030") && !isThrottling(rawCode) && e.status() != 403) {
-        return operation + " was not accepted (" + code + "): check access_key and secret_key, or the credentials"
-            + " the default chain found, and project_id" + request;
-      }
-      if (e.status() == 403) {
-        return operation + " was refused (" + code + "): the credentials need the IAM permission "
-            + ACTIONS.getOrDefault(operation, "vpc:*") + request;
-      }
-      if (isThrottling(rawCode)) {
-        return operation + " is still throttled after " + Backoff.MAX_ATTEMPTS + " attempts (" + code + ")" + request;
-      }
-      return operation + " failed: " + code + ": " + Sanitize.text(String.valueOf(e.getMessage())) + request;
-    }
-
-    @Override
-    public WriterException other(String writer, String operation, Exception e) {
-      if (e instanceof VpcApi.Unreachable) {
-        return new WriterException(writer, operation + " failed: " + Sanitize.text(e.getMessage())
-            + "; check the region, endpoint and network", e);
-      }
-      return CloudCalls.Failures.super.other(writer, operation, e);
     }
   }
 }

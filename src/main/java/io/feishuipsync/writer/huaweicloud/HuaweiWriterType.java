@@ -14,13 +14,17 @@ import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.util.List;
 
-/** {@code type: huaweicloud-security-group}: ingress rules, marked by their description, in Huawei Cloud VPC groups. */
+/**
+ * {@code type: huaweicloud-security-group}: ingress rules, marked by their description, in Huawei Cloud VPC security
+ * groups; or, in mode {@code address_group}, one VPC address group that the operator's rules reference.
+ */
 public final class HuaweiWriterType {
 
   /** Its registration in {@code cli.WriterTypes}. */
   public static final WriterType<Settings> TYPE =
       WriterType.of("huaweicloud-security-group", Settings.class, HuaweiWriterType::create).inCluster();
 
+  private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
   /** The systemd credential that may hold the secret key. */
   static final String CREDENTIAL = "huaweicloud_secret_key";
   /** The SDK's packages and its HTTP stack's, loaded from its bundle first (see {@link Bundle}). */
@@ -37,6 +41,9 @@ public final class HuaweiWriterType {
    * @param secretKey the SK, best as {@code ${ENV}}; or {@code secret_key_file}, or the systemd credential
    *     {@code huaweicloud_secret_key}
    * @param secretKeyFile a file holding the SK
+   * @param mode {@code security_group} (default): rules in {@code group_ids}; {@code address_group}: one address
+   *     group, {@code address_group_id}, that the operator's rules reference
+   * @param addressGroupId the address group of mode {@code address_group}; the writer owns all its entries
    * @param groupIds the security groups to keep (UUIDs)
    * @param ports protected ports, a single port or one range per entry
    * @param protocol {@code tcp} (default) or {@code udp}
@@ -44,7 +51,7 @@ public final class HuaweiWriterType {
    * @param maxRules the rules-per-group quota, both directions and families together (default 1000)
    */
   public record Settings(String region, String endpoint, String projectId, String accessKey, String secretKey,
-      String secretKeyFile, List<String> groupIds, List<String> ports, String protocol, String description,
+      String secretKeyFile, String mode, String addressGroupId, List<String> groupIds, List<String> ports, String protocol, String description,
       Integer maxRules) {}
 
   private HuaweiWriterType() {}
@@ -67,8 +74,29 @@ public final class HuaweiWriterType {
       throw new ConfigException("project_id", s.projectId() == null ? "missing: the project of " + s.region()
           + " (console: My Credentials, API Credentials), 32 hex digits" : "is not a project id (32 hex digits)");
     }
-    List<String> groupIds = CloudSettings.groupIds(s.groupIds(),
-        "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "0552091e-b83a-49dd-88a7-4a5c86fd9ec3");
+    Secret secret = secret(s, context);
+    String finalEndpoint = endpoint;
+    HuaweiSecurityGroupWriter.Apis apis = () -> api(finalEndpoint, s.projectId(), s.accessKey(), secret);
+    String mode = s.mode() == null ? "security_group" : s.mode();
+    if (mode.equals("address_group")) {
+      if (s.addressGroupId() == null || !s.addressGroupId().matches(UUID)) {
+        throw new ConfigException("address_group_id", s.addressGroupId() == null ? "missing in mode address_group,"
+            + " e.g. 9ba14e42-2f5c-4b26-a7e9-5a1b0c3d4e5f" : "is not an address group id (a UUID)");
+      }
+      if (s.groupIds() != null || s.ports() != null || s.maxRules() != null || s.description() != null) {
+        throw new ConfigException("mode", "address_group keeps one address group; group_ids, ports, max_rules and"
+            + " description belong to mode security_group");
+      }
+      return new HuaweiAddressGroupWriter(s.region(), s.addressGroupId(), apis, Sleeper.SYSTEM);
+    }
+    if (!mode.equals("security_group")) {
+      throw new ConfigException("mode", "'" + mode.replaceAll("\\p{Cntrl}", "?") + "' is neither security_group nor"
+          + " address_group");
+    }
+    if (s.addressGroupId() != null) {
+      throw new ConfigException("address_group_id", "belongs to mode address_group");
+    }
+    List<String> groupIds = CloudSettings.groupIds(s.groupIds(), UUID, "0552091e-b83a-49dd-88a7-4a5c86fd9ec3");
     List<PortRange> ports = PortRange.parseAll("ports", s.ports());
     String protocol = PortRange.protocol(s.protocol());
     String marker = s.description() == null ? "feishu-ipsync" : s.description();
@@ -78,6 +106,13 @@ public final class HuaweiWriterType {
           + " . _ : / ( ) # , @ + = -)");
     }
     int maxRules = CloudSettings.maxRules(s.maxRules(), 1000, 10_000);
+    HuaweiSecurityGroupWriter.Target target = new HuaweiSecurityGroupWriter.Target(s.region(), groupIds, ports,
+        protocol, marker, maxRules);
+    return new HuaweiSecurityGroupWriter(target, apis, Sleeper.SYSTEM, context.lastApplied());
+  }
+
+  /** The SK, when an AK is set; checked. */
+  private static Secret secret(Settings s, WriterContext context) {
     Secret secret = WriterSecrets.find(context, "secret_key", s.secretKey(), s.secretKeyFile(), CREDENTIAL);
     if (s.accessKey() == null && secret != null) {
       throw new ConfigException("access_key", "missing; a secret key needs its access key");
@@ -94,11 +129,7 @@ public final class HuaweiWriterType {
         throw new ConfigException("secret_key", "does not hold one secret key (printable characters, no spaces)");
       }
     }
-    HuaweiSecurityGroupWriter.Target target = new HuaweiSecurityGroupWriter.Target(s.region(), groupIds, ports,
-        protocol, marker, maxRules);
-    String finalEndpoint = endpoint;
-    return new HuaweiSecurityGroupWriter(target, () -> api(finalEndpoint, s.projectId(), s.accessKey(), secret),
-        Sleeper.SYSTEM, context.lastApplied());
+    return secret;
   }
 
   /** The SDK side, made in the SDK bundle's class loader on first use. */

@@ -34,6 +34,21 @@ public interface VpcApi {
   /** Deletes rule {@code id}. */
   void delete(String id) throws Refusal, Unreachable;
 
+  /**
+   * An address group as VPC v3 keeps it.
+   *
+   * @param ipVersion 4 or 6
+   * @param maxCapacity how many entries it may hold
+   * @param ipSet its entries
+   */
+  record AddressGroup(int ipVersion, int maxCapacity, List<String> ipSet) {}
+
+  /** Reads address group {@code id}. */
+  AddressGroup addressGroup(String id) throws Refusal, Unreachable;
+
+  /** Makes address group {@code id} hold exactly {@code ipSet}, in one call. */
+  void setAddresses(String id, List<String> ipSet) throws Refusal, Unreachable;
+
   /** An answer of the service that refuses the call. */
   final class Refusal extends Exception {
 

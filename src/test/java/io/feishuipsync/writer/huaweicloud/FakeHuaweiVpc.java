@@ -67,6 +67,29 @@ final class FakeHuaweiVpc implements AutoCloseable {
   private static final Pattern CREATE = Pattern.compile(
       "/v3/([^/]+)/vpc/security-groups/([^/]+)/security-group-rules/batch-create");
   private static final Pattern DELETE = Pattern.compile("/v3/([^/]+)/vpc/security-group-rules/([^/]+)");
+  private static final Pattern ADDRESS_GROUP = Pattern.compile("/v3/([^/]+)/vpc/address-groups/([^/]+)");
+
+  /** An address group: IP version, capacity, entries. */
+  static final class AddressGroup {
+    final int ipVersion;
+    int maxCapacity;
+    final List<String> ipSet = new ArrayList<>();
+
+    AddressGroup(int ipVersion, int maxCapacity) {
+      this.ipVersion = ipVersion;
+      this.maxCapacity = maxCapacity;
+    }
+  }
+
+  final Map<String, AddressGroup> addressGroups = new LinkedHashMap<>();
+
+  synchronized void addAddressGroup(String id, int ipVersion, int maxCapacity) {
+    addressGroups.put(id, new AddressGroup(ipVersion, maxCapacity));
+  }
+
+  synchronized List<String> addresses(String id) {
+    return List.copyOf(addressGroups.get(id).ipSet);
+  }
 
   /** One rule as VPC keeps it. */
   record Rule(String id, String group, String direction, String ethertype, String protocol, String multiport,
@@ -190,6 +213,10 @@ final class FakeHuaweiVpc implements AutoCloseable {
       action = "Create";
     } else if (method.equals("DELETE") && (m = DELETE.matcher(path)).matches()) {
       action = "Delete";
+    } else if (method.equals("GET") && (m = ADDRESS_GROUP.matcher(path)).matches()) {
+      action = "ShowAddressGroup";
+    } else if (method.equals("PUT") && (m = ADDRESS_GROUP.matcher(path)).matches()) {
+      action = "UpdateAddressGroup";
     } else {
       throw new Refusal(404, "APIGW.0101", "The API does not exist or has not been published in the environment.");
     }
@@ -213,6 +240,8 @@ final class FakeHuaweiVpc implements AutoCloseable {
     return switch (action) {
       case "List" -> new Object[] {200, list(query(ex.getRequestURI().getRawQuery()))};
       case "Create" -> new Object[] {201, create(m.group(2), body)};
+      case "ShowAddressGroup" -> new Object[] {200, showAddressGroup(m.group(2))};
+      case "UpdateAddressGroup" -> new Object[] {200, updateAddressGroup(m.group(2), body)};
       default -> new Object[] {204, delete(m.group(2))};
     };
   }
@@ -303,6 +332,49 @@ final class FakeHuaweiVpc implements AutoCloseable {
     rules.addAll(add);
     add.forEach(r -> mutations.add("create " + r.remote() + " " + r.multiport()));
     return Map.of("request_id", "fake", "security_group_rules", List.of());
+  }
+
+  private AddressGroup addressGroup(String id) {
+    AddressGroup g = addressGroups.get(id);
+    if (g == null) {
+      throw new Refusal(404, "FAKE.AddressGroupNotFound", "Address group " + id + " does not exist.");
+    }
+    return g;
+  }
+
+  private Map<String, Object> showAddressGroup(String id) {
+    AddressGroup g = addressGroup(id);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", id);
+    out.put("name", "fake");
+    out.put("ip_version", g.ipVersion);
+    out.put("max_capacity", g.maxCapacity);
+    out.put("ip_set", g.ipSet);
+    out.put("status", "NORMAL");
+    return Map.of("request_id", "fake", "address_group", out);
+  }
+
+  /** The whole set, applied whole or refused: an entry of the other version, more than the capacity. */
+  private Map<String, Object> updateAddressGroup(String id, byte[] body) {
+    AddressGroup g = addressGroup(id);
+    List<String> next = new ArrayList<>();
+    try {
+      JSON.readTree(body).path("address_group").path("ip_set").forEach(n -> next.add(n.asText()));
+    } catch (IOException e) {
+      throw new Refusal(400, "FAKE.Body", "the body is not JSON");
+    }
+    for (String ip : next) {
+      if (ip.contains(":") != (g.ipVersion == 6)) {
+        throw new Refusal(400, "FAKE.IpVersion", ip + " is not of the group's IP version");
+      }
+    }
+    if (next.size() > g.maxCapacity) {
+      throw new Refusal(400, "FAKE.Capacity", "The number of entries exceeds max_capacity.");
+    }
+    g.ipSet.clear();
+    g.ipSet.addAll(next);
+    mutations.add("update " + id + " " + next.size());
+    return showAddressGroup(id);
   }
 
   private Object delete(String id) {

@@ -44,6 +44,21 @@ class HuaweiSettingsTest {
   }
 
   @Test
+  void theModesTakeTheirOwnKeys() throws Exception {
+    String ag = "region: cn-north-4\nproject_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9\nmode: address_group\n";
+    assertTrue(refusal(ag).startsWith("address_group_id: missing"));
+    assertTrue(refusal(ag + "address_group_id: x\n").startsWith("address_group_id: "));
+    assertTrue(refusal(ag + "address_group_id: 9ba14e42-2f5c-4b26-a7e9-5a1b0c3d4e5f\nports: [443]\n")
+        .startsWith("mode: "));
+    assertTrue(refusal(OK + "address_group_id: 9ba14e42-2f5c-4b26-a7e9-5a1b0c3d4e5f\n")
+        .startsWith("address_group_id: belongs to mode address_group"));
+    assertTrue(refusal(OK + "mode: prefix_list\n").startsWith("mode: "));
+    Writer w = WriterFixtures.writer("huaweicloud-security-group",
+        ag + "address_group_id: 9ba14e42-2f5c-4b26-a7e9-5a1b0c3d4e5f\n", new ProcessCommandRunner());
+    assertEquals("huaweicloud-address-group:9ba14e42-2f5c-4b26-a7e9-5a1b0c3d4e5f", w.name());
+  }
+
+  @Test
   void theDefaultChainNeedsNoKeysAndNoBundleUntilTheFirstCall() throws Exception {
     Writer w = WriterFixtures.writer("huaweicloud-security-group", OK, new ProcessCommandRunner());
     assertEquals("huaweicloud-security-group:0552091e-b83a-49dd-88a7-4a5c86fd9ec3", w.name());

@@ -14,6 +14,10 @@ import com.huaweicloud.sdk.vpc.v3.model.DeleteSecurityGroupRuleRequest;
 import com.huaweicloud.sdk.vpc.v3.model.ListSecurityGroupRulesRequest;
 import com.huaweicloud.sdk.vpc.v3.model.ListSecurityGroupRulesResponse;
 import com.huaweicloud.sdk.vpc.v3.model.SecurityGroupRule;
+import com.huaweicloud.sdk.vpc.v3.model.ShowAddressGroupRequest;
+import com.huaweicloud.sdk.vpc.v3.model.UpdateAddressGroupOption;
+import com.huaweicloud.sdk.vpc.v3.model.UpdateAddressGroupRequest;
+import com.huaweicloud.sdk.vpc.v3.model.UpdateAddressGroupRequestBody;
 import io.feishuipsync.writer.huaweicloud.VpcApi;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +104,24 @@ public final class SdkVpc implements VpcApi {
   @Override
   public void delete(String id) throws Refusal, Unreachable {
     call(() -> client.get().deleteSecurityGroupRule(new DeleteSecurityGroupRuleRequest().withSecurityGroupRuleId(id)));
+  }
+
+  @Override
+  public AddressGroup addressGroup(String id) throws Refusal, Unreachable {
+    com.huaweicloud.sdk.vpc.v3.model.AddressGroup g = call(() -> client.get().showAddressGroup(
+        new ShowAddressGroupRequest().withAddressGroupId(id))).getAddressGroup();
+    if (g == null) {
+      throw new Unreachable("ShowAddressGroup answered without an address group", null);
+    }
+    return new AddressGroup(g.getIpVersion() == null ? 0 : g.getIpVersion(),
+        g.getMaxCapacity() == null ? 0 : g.getMaxCapacity(), g.getIpSet() == null ? List.of() : g.getIpSet());
+  }
+
+  @Override
+  public void setAddresses(String id, List<String> ipSet) throws Refusal, Unreachable {
+    call(() -> client.get().updateAddressGroup(new UpdateAddressGroupRequest().withAddressGroupId(id)
+        .withBody(new UpdateAddressGroupRequestBody().withAddressGroup(new UpdateAddressGroupOption()
+            .withIpSet(ipSet)))));
   }
 
   private static String text(String s) {
