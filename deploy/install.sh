@@ -19,6 +19,14 @@ if ! getent passwd feishu-ipsync >/dev/null; then
 fi
 
 install -D -m 0644 "$JAR" "$PREFIX/usr/share/feishu-ipsync/feishu-ipsync.jar"
+# The cloud SDKs that run in class loaders of their own (README, "Huawei Cloud"): replaced whole, root's.
+rm -rf "$PREFIX/usr/share/feishu-ipsync/bundles"
+for dir in "$(dirname "$JAR")"/bundles/*/; do
+  [ -d "$dir" ] || continue
+  name=$(basename "$dir")
+  install -d -m 0755 "$PREFIX/usr/share/feishu-ipsync/bundles/$name"
+  install -m 0644 "$dir"*.jar "$PREFIX/usr/share/feishu-ipsync/bundles/$name/"
+done
 install -D -m 0755 deploy/debian/feishu-ipsync "$PREFIX/usr/bin/feishu-ipsync"
 install -D -m 0644 systemd/feishu-ipsync.service "$PREFIX/lib/systemd/system/feishu-ipsync.service"
 install -D -m 0644 systemd/feishu-ipsync-restore.service "$PREFIX/lib/systemd/system/feishu-ipsync-restore.service"

@@ -19,6 +19,11 @@ final class Logging {
    */
   private static final String[] QUIET = {"org.apache.hc", "software.amazon.awssdk", "org.quartz",
       "org.eclipse.jetty"};
+  /**
+   * Loggers that only repeat, with a stack trace, a failure the writer reports itself in one line: the Huawei Cloud
+   * SDK logs each connection failure at ERROR.
+   */
+  private static final String[] SILENT = {"com.huaweicloud.sdk"};
 
   private Logging() {}
 
@@ -59,6 +64,9 @@ final class Logging {
     root.setLevel(Level.toLevel(level, Level.INFO));
     for (String name : QUIET) {
       ctx.getLogger(name).setLevel(Level.WARN);
+    }
+    for (String name : SILENT) {
+      ctx.getLogger(name).setLevel(Level.OFF);
     }
     ctx.resetTurboFilterList();
     QuietQuartz quartz = new QuietQuartz(java.time.Clock.systemUTC());

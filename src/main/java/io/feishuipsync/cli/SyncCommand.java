@@ -9,6 +9,7 @@ import io.feishuipsync.core.SourceReport;
 import io.feishuipsync.core.SyncResult;
 import io.feishuipsync.core.WriterResult;
 import io.feishuipsync.state.StateLock;
+import io.feishuipsync.sync.Senders;
 import io.feishuipsync.sync.Syncer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -86,7 +87,7 @@ final class SyncCommand implements Callable<Integer> {
     // A first dry run would add the whole list: showing it once is enough.
     boolean allNew = r.removed().isEmpty() && r.added().equals(r.list());
     if (r.dryRun() && !r.list().isEmpty()) {
-      out.println((r.sources().size() > 1 ? "The list" : "Feishu's list") + ", " + r.list().size() + " entries"
+      out.println(listName(r) + ", " + r.list().size() + " entries"
           + (allNew ? ", all of them new:" : ":"));
       sample(r.list(), "    ", out);
     }
@@ -106,6 +107,14 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   /** One source's part, e.g. {@code lark 12 (last good list of 2026-11-24T10:00:00Z)}. */
+  /** Feishu's list, as ever, or the one other sender's, or the list of several. */
+  private static String listName(SyncResult r) {
+    if (r.sources().size() != 1 || r.sources().get(0).label().equals(Senders.DEFAULT_LABEL)) {
+      return r.sources().size() > 1 ? "The list" : "Feishu's list";
+    }
+    return "The list of " + r.sources().get(0).label();
+  }
+
   private static String source(SourceReport s) {
     return s.label() + " " + s.entries() + switch (s.state()) {
       case FRESH, CONFIG -> "";

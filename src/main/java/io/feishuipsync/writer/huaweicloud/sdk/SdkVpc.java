@@ -134,7 +134,19 @@ public final class SdkVpc implements VpcApi {
     } catch (ServiceResponseException e) {
       throw new Refusal(e.getHttpStatusCode(), e.getErrorCode(), e.getErrorMsg(), e.getRequestId());
     } catch (SdkException | IllegalArgumentException | IllegalStateException e) {
-      throw new Unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+      throw new Unreachable(said(e), e);
     }
+  }
+
+  /** What went wrong on the way: the SDK's words and, beneath them, the first cause's, e.g. a refused connection. */
+  private static String said(Throwable e) {
+    StringBuilder out = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c.getMessage() != null && !out.toString().contains(c.getMessage())) {
+        out.append(" (").append(c.getMessage()).append(')');
+        break;
+      }
+    }
+    return out.toString();
   }
 }
