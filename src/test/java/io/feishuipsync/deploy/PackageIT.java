@@ -112,6 +112,24 @@ class PackageIT {
   }
 
   @Test
+  void theHuaweiCloudSdkRunsFromItsInstalledBundleAsTheServiceAccount() {
+    assertEquals("drwxr-xr-x root", bed.sh("stat -c '%A %U' /usr/share/feishu-ipsync/bundles/huaweicloud").strip());
+    assertEquals("-rw-r--r-- root", bed.sh("stat -c '%A %U' /usr/share/feishu-ipsync/bundles/huaweicloud/*.jar"
+        + " | sort -u").strip());
+    configure("  - type: huaweicloud-security-group\n    region: cn-north-4\n    endpoint: http://127.0.0.1:9\n"
+        + "    project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9\n    access_key: HPUAFAKEACCESSKEY0001\n"
+        + "    secret_key: packaged-huawei-sk-0123\n    group_ids: [0552091e-b83a-49dd-88a7-4a5c86fd9ec3]\n"
+        + "    ports: [443]\n");
+    CommandResult r = asService(CAPS, "sync");
+    String all = r.stdout() + r.stderr();
+    // The SDK ran (on its own OkHttp, from the bundle) and found nothing listening: one line, no secret.
+    assertEquals(5, r.exitCode(), all);
+    assertTrue(all.contains("ListSecurityGroupRules failed: DefaultHttpClient ConnectionException (Failed to connect"
+        + " to /127.0.0.1:9); check the region, endpoint and network"), all);
+    assertFalse(all.contains("bundle") || all.contains("packaged-huawei-sk-0123") || all.contains("\tat "), all);
+  }
+
+  @Test
   void daemonRunsAsTheUnitRunsItAndStopsCleanlyOnSigterm() {
     configure("  - type: nftables\n    ports: [443]\n");
     bed.sh("echo '[\"198.51.100.20\", \"2001:db8::20\"]' > /opt/ips.json");
@@ -135,6 +153,8 @@ class PackageIT {
     try {
       Path jar = Path.of(System.getProperty("feishuipsync.jar", "target/feishu-ipsync.jar"));
       other.container().copyFileToContainer(MountableFile.forHostPath(jar), "/src/target/feishu-ipsync.jar");
+      other.container().copyFileToContainer(MountableFile.forHostPath(jar.resolveSibling("bundles")),
+          "/src/target/bundles");
       for (String f : new String[] {"deploy/install.sh", "deploy/debian/feishu-ipsync", "systemd/feishu-ipsync.service",
           "systemd/feishu-ipsync-restore.service", "deploy/debian/feishu-ipsync-restore", "README.md",
           "config/feishu-ipsync.yaml", "deploy/polkit/50-feishu-ipsync-firewalld.rules"}) {
@@ -145,6 +165,8 @@ class PackageIT {
       assertTrue(other.sh("tail -1 /etc/feishu-ipsync/config.yaml").contains("state_dir: /x"), "config kept");
       assertEquals("drwx------ feishu-ipsync", other.sh("stat -c '%A %U' /var/lib/feishu-ipsync").strip());
       assertTrue(other.sh("feishu-ipsync --version").startsWith("feishu-ipsync "));
+      assertEquals("-rw-r--r-- root", other.sh("stat -c '%A %U' /usr/share/feishu-ipsync/bundles/huaweicloud/*.jar"
+          + " | sort -u").strip());
       assertTrue(other.sh("/usr/lib/feishu-ipsync/feishu-ipsync-restore /var/lib/feishu-ipsync")
           .contains("nothing to restore"));
     } finally {

@@ -67,7 +67,9 @@ class RpmPackageIT {
         "-rw-r--r-- root root  /usr/lib/systemd/system/feishu-ipsync-restore.service",
         "-rw-r--r-- root root d /usr/share/doc/feishu-ipsync/README.md",
         "-rw-r--r-- root root  /usr/share/polkit-1/rules.d/50-feishu-ipsync-firewalld.rules",
-        "-rw-r--r-- root root  /usr/share/feishu-ipsync/feishu-ipsync.jar");
+        "-rw-r--r-- root root  /usr/share/feishu-ipsync/feishu-ipsync.jar",
+        "drwxr-xr-x root root  /usr/share/feishu-ipsync/bundles/huaweicloud",
+        "-rw-r--r-- root root  /usr/share/feishu-ipsync/bundles/huaweicloud/okhttp-4.12.0.jar");
     for (String w : want) {
       assertTrue(files.contains(w), "missing or different: " + w + " in\n" + String.join("\n", files));
     }
