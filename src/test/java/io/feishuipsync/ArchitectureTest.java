@@ -37,7 +37,7 @@ class ArchitectureTest {
       Set.of("source.feishu", "source.file", "source.github", "source.stripe", "source.url", "source.wechat",
           "source.wecom", "writer.aliyun", "writer.aws", "writer.dryrun", "writer.feed", "writer.file",
           "writer.firewalld", "writer.huaweicloud", "writer.huaweicloud.sdk", "writer.iptables", "writer.nftables",
-          "writer.tencent"),
+          "writer.tencent", "writer.volcengine"),
       // What the cloud writers share: the converge of marked rules in groups, prefix lists, throttled calls.
       Set.of("cloud"),
       // What the writer types share (WriterType, WriterContext, ports, names); the senders' HTTP client and

@@ -14,6 +14,7 @@ import io.feishuipsync.writer.firewalld.FirewalldWriterType;
 import io.feishuipsync.writer.iptables.IptablesWriterType;
 import io.feishuipsync.writer.nftables.NftablesWriterType;
 import io.feishuipsync.writer.tencent.TencentWriterType;
+import io.feishuipsync.writer.volcengine.VolcWriterTypes;
 import java.util.List;
 
 /** Every writer type the daemon knows. Adding a writer means adding one line here and nowhere else. */
@@ -33,6 +34,8 @@ public final class WriterTypes {
       AliyunAclWriterTypes.CLB,
       TencentWriterType.TYPE,
       HuaweiWriterType.TYPE,
+      VolcWriterTypes.SECURITY_GROUP,
+      VolcWriterTypes.CLB_ACL,
       FeedWriterType.TYPE,
       FirewalldWriterType.TYPE));
 

@@ -11,12 +11,12 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 
-/** Reads one answer whole, never more than its cap: a larger one drops the connection. */
-final class CappedBody {
+/** Reads one answer whole, never more than its cap: a larger one drops the connection (an IOException). */
+public final class CappedBody {
 
   private CappedBody() {}
 
-  static Reply read(HttpUriRequestBase request, ClassicHttpResponse response, int max) throws IOException {
+  public static Reply read(HttpUriRequestBase request, ClassicHttpResponse response, int max) throws IOException {
     Map<String, String> headers = new HashMap<>();
     for (Header h : response.getHeaders()) {
       headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
