@@ -4,6 +4,7 @@ import io.feishuipsync.cloud.CloudCalls;
 import io.feishuipsync.cloud.Lazy;
 import io.feishuipsync.cloud.PrefixLists;
 import io.feishuipsync.cloud.Readings;
+import io.feishuipsync.cloud.huaweicloud.VpcApi;
 import io.feishuipsync.core.ChangeSet;
 import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;

@@ -6,6 +6,7 @@ import io.feishuipsync.cloud.GroupWriter;
 import io.feishuipsync.cloud.Lazy;
 import io.feishuipsync.cloud.RuleGroups;
 import io.feishuipsync.cloud.RuleKey;
+import io.feishuipsync.cloud.huaweicloud.VpcApi;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;

@@ -2,6 +2,7 @@ package io.feishuipsync.writer.huaweicloud;
 
 import io.feishuipsync.cloud.Bundle;
 import io.feishuipsync.cloud.CloudSettings;
+import io.feishuipsync.cloud.huaweicloud.VpcApi;
 import io.feishuipsync.core.ConfigException;
 import io.feishuipsync.core.Secret;
 import io.feishuipsync.core.Sleeper;
@@ -136,7 +137,8 @@ public final class HuaweiWriterType {
   static VpcApi api(String endpoint, String projectId, String accessKey, Secret secret) {
     ClassLoader loader = Bundle.loader("huaweicloud", HuaweiWriterType.class, ISOLATED);
     try {
-      return (VpcApi) Class.forName("io.feishuipsync.writer.huaweicloud.sdk.SdkVpc", true, loader)
+      // By name: this package never links against the SDK side, which only the bundle's loader defines.
+      return (VpcApi) Class.forName(HuaweiWriterType.class.getPackageName() + ".sdk.SdkVpc", true, loader)
           .getConstructor(String.class, String.class, String.class, String.class)
           .newInstance(endpoint, projectId, accessKey, secret == null ? null : secret.reveal());
     } catch (InvocationTargetException e) {

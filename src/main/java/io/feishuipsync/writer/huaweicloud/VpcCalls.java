@@ -2,6 +2,7 @@ package io.feishuipsync.writer.huaweicloud;
 
 import io.feishuipsync.cloud.Backoff;
 import io.feishuipsync.cloud.CloudCalls;
+import io.feishuipsync.cloud.huaweicloud.VpcApi;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
 import io.feishuipsync.core.WriterException;

@@ -18,7 +18,7 @@ import com.huaweicloud.sdk.vpc.v3.model.ShowAddressGroupRequest;
 import com.huaweicloud.sdk.vpc.v3.model.UpdateAddressGroupOption;
 import com.huaweicloud.sdk.vpc.v3.model.UpdateAddressGroupRequest;
 import com.huaweicloud.sdk.vpc.v3.model.UpdateAddressGroupRequestBody;
-import io.feishuipsync.writer.huaweicloud.VpcApi;
+import io.feishuipsync.cloud.huaweicloud.VpcApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

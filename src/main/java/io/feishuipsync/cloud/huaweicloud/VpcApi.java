@@ -1,11 +1,12 @@
-package io.feishuipsync.writer.huaweicloud;
+package io.feishuipsync.cloud.huaweicloud;
 
 import java.util.List;
 
 /**
- * Huawei Cloud's VPC (API v3) as the writer needs it, in this application's own types. Its implementation
- * ({@code sdk.SdkVpc}) runs the official SDK in the SDK's class loader ({@link io.feishuipsync.cloud.Bundle}); only
- * these types cross between the two, so they are public and hold no SDK class.
+ * Huawei Cloud's VPC (API v3) as its writer needs it, in this application's own types: the seam between the writer
+ * ({@code writer.huaweicloud}) and its SDK side ({@code writer.huaweicloud.sdk.SdkVpc}), which runs the official SDK
+ * in the SDK bundle's class loader ({@code cloud.Bundle}). Only these types cross between the two loaders, so they
+ * are public and hold no SDK class.
  */
 public interface VpcApi {
 
