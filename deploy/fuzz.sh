@@ -19,6 +19,8 @@ targets=(
   'io.feishuipsync.writer.tencent.TencentAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.writer.aliyun.EcsAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.writer.aliyun.AclAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
+  'io.feishuipsync.writer.huaweicloud.HuaweiAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
+  'io.feishuipsync.writer.volcengine.VolcAnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.writer.aws.Ec2AnswerFuzzTest#anyAnswerIsReadOrOneClearError'
   'io.feishuipsync.fuzz.PublishedListFuzzTest#anyPublishedListIsAListOrOneClearError'
 )

@@ -162,6 +162,29 @@ final class FakeHuaweiVpc implements AutoCloseable {
     server.stop(0);
   }
 
+  private record Raw(int status, byte[] body) {}
+
+  private final Map<String, Deque<Raw>> raw = new HashMap<>();
+
+  /** The next call of {@code action} is answered with {@code body} as it stands (a fuzz target's bytes). */
+  synchronized void answerNextWith(String action, int status, byte[] body) {
+    raw.computeIfAbsent(action, a -> new ArrayDeque<>()).add(new Raw(status, body));
+  }
+
+  synchronized void forgetAnswers() {
+    raw.clear();
+  }
+
+  /** The action a request is, as {@link #failNext} names them. */
+  private static String actionOf(HttpExchange ex) {
+    String path = ex.getRequestURI().getPath();
+    String method = ex.getRequestMethod();
+    if (ADDRESS_GROUP.matcher(path).matches()) {
+      return method.equals("PUT") ? "UpdateAddressGroup" : "ShowAddressGroup";
+    }
+    return method.equals("GET") ? "List" : method.equals("POST") ? "Create" : "Delete";
+  }
+
   private static final class Refusal extends RuntimeException {
     final int status;
     final String code;
@@ -176,6 +199,17 @@ final class FakeHuaweiVpc implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body = ex.getRequestBody().readNBytes(1 << 20);
+      Raw given;
+      synchronized (this) {
+        Deque<Raw> q = raw.get(actionOf(ex));
+        given = q == null ? null : q.poll();
+      }
+      if (given != null) {
+        ex.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
+        ex.sendResponseHeaders(given.status(), given.body().length == 0 ? -1 : given.body().length);
+        ex.getResponseBody().write(given.body());
+        return;
+      }
       String requestId = UUID.randomUUID().toString().replace("-", "");
       int status;
       Object out;

@@ -153,6 +153,19 @@ final class FakeVolc implements AutoCloseable {
     server.stop(0);
   }
 
+  private record Raw(int status, byte[] body) {}
+
+  private final Map<String, Deque<Raw>> raw = new HashMap<>();
+
+  /** The next call of {@code action} is answered with {@code body} as it stands (a fuzz target's bytes). */
+  synchronized void answerNextWith(String action, int status, byte[] body) {
+    raw.computeIfAbsent(action, a -> new ArrayDeque<>()).add(new Raw(status, body));
+  }
+
+  synchronized void forgetAnswers() {
+    raw.clear();
+  }
+
   private static final class Refusal extends RuntimeException {
     final int status;
     final String code;
@@ -167,6 +180,17 @@ final class FakeVolc implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body = ex.getRequestBody().readNBytes(1 << 20);
+      Raw given;
+      synchronized (this) {
+        Deque<Raw> q = raw.get(query(ex.getRequestURI().getRawQuery()).getOrDefault("Action", ""));
+        given = q == null ? null : q.poll();
+      }
+      if (given != null) {
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(given.status(), given.body().length == 0 ? -1 : given.body().length);
+        ex.getResponseBody().write(given.body());
+        return;
+      }
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("RequestId", UUID.randomUUID().toString().replace("-", ""));
       Map<String, Object> out = new LinkedHashMap<>();
