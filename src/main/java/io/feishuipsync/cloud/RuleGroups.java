@@ -254,6 +254,25 @@ public final class RuleGroups<G extends RuleGroups.Held> {
         + " were revoked again, it holds the list it held before", e.getCause());
   }
 
+  /**
+   * The quota check of a cloud that counts every rule of a group against one quota and leaves covered rules to their
+   * owners: at the peak of the change the group holds the others' {@code foreign} rules, the strays, and the union
+   * of the rules of ours it holds and those of {@code want} that no covered rule admits already. Throws, naming the
+   * numbers, when that exceeds {@code maxRules}.
+   */
+  public static void checkPeak(String writer, String group, Held r, int foreign, Set<RuleKey> want, int maxRules)
+      throws WriterException {
+    Set<RuleKey> peakOurs = new java.util.HashSet<>(want);
+    peakOurs.removeAll(r.covered().keySet());
+    peakOurs.addAll(r.ours().keySet());
+    int mine = peakOurs.size() + r.strays().size();
+    if (mine + foreign > maxRules) {
+      throw new WriterException(writer, String.format("%s would need %d rules during the update (%d of this"
+          + " writer, %d others) but max_rules is %d; nothing changed. Raise max_rules to the group's rule quota,"
+          + " or protect fewer ports", group, mine + foreign, mine, foreign, maxRules));
+    }
+  }
+
   /** Revokes every marked rule of every group. */
   public void teardown() throws WriterException {
     readings.forget();

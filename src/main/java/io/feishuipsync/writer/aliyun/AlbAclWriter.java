@@ -19,20 +19,17 @@ import com.aliyun.alb20200616.models.ListAsynJobsResponseBody;
 import com.aliyun.alb20200616.models.RemoveEntriesFromAclRequest;
 import com.aliyun.tea.TeaException;
 import io.feishuipsync.cloud.AclEntries;
+import io.feishuipsync.cloud.AclWriter;
 import io.feishuipsync.cloud.Lazy;
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * entries in asynchronous jobs: each call's job is waited for (ListAsynJobs) before the next step, so an addition
  * is in force before anything is removed, and success is reported only when every job has succeeded.
  */
-final class AlbAclWriter implements Writer, AclEntries.Cloud {
+final class AlbAclWriter implements AclWriter {
 
   private static final Logger log = LoggerFactory.getLogger(AlbAclWriter.class);
   /** AddEntriesToAcl and RemoveEntriesFromAcl take at most 20 entries a call. */
@@ -88,29 +85,14 @@ final class AlbAclWriter implements Writer, AclEntries.Cloud {
     return Set.of("aliyun alb acl " + t.aclId() + " in " + t.region() + " marked " + t.marker());
   }
 
-  @Override
-  public SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
-    return entries.scope(desired);
-  }
+
+
+
+
 
   @Override
-  public void check() throws WriterException {
-    entries.check();
-  }
-
-  @Override
-  public Holding read() throws WriterException {
-    return entries.read();
-  }
-
-  @Override
-  public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    entries.apply(desired);
-  }
-
-  @Override
-  public void teardown() throws WriterException {
-    entries.teardown();
+  public AclEntries entries() {
+    return entries;
   }
 
   @Override
@@ -136,11 +118,11 @@ final class AlbAclWriter implements Writer, AclEntries.Cloud {
           + Sanitize.text(String.valueOf(acl.getAddressIPVersion()), 16) + "' for ACL " + t.aclId()
           + ", not IPv4, IPv6 or DualStack");
     };
-    return new AclEntries.Acl(families, entries(), listeners ? listeners() : List.of());
+    return new AclEntries.Acl(families, listEntries(), listeners ? listeners() : List.of());
   }
 
   /** Every entry of the ACL, page by page; each comes from the network and is checked. */
-  private Map<IpRange, String> entries() throws WriterException {
+  private Map<IpRange, String> listEntries() throws WriterException {
     return calls.call("ListAclEntries", () -> {
       java.util.LinkedHashMap<IpRange, String> out = new java.util.LinkedHashMap<>();
       String token = null;

@@ -11,20 +11,17 @@ import com.aliyun.tea.TeaException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.feishuipsync.cloud.AclEntries;
+import io.feishuipsync.cloud.AclWriter;
 import io.feishuipsync.cloud.Lazy;
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * converge never leaves the ACL empty, and why a teardown is refused while a listener uses the ACL as its
  * whitelist and nothing else would stay in it.
  */
-final class ClbAclWriter implements Writer, AclEntries.Cloud {
+final class ClbAclWriter implements AclWriter {
 
   private static final Logger log = LoggerFactory.getLogger(ClbAclWriter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,29 +72,14 @@ final class ClbAclWriter implements Writer, AclEntries.Cloud {
     return Set.of("aliyun clb acl " + t.aclId() + " in " + t.region() + " marked " + t.marker());
   }
 
-  @Override
-  public SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
-    return entries.scope(desired);
-  }
+
+
+
+
 
   @Override
-  public void check() throws WriterException {
-    entries.check();
-  }
-
-  @Override
-  public Holding read() throws WriterException {
-    return entries.read();
-  }
-
-  @Override
-  public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    entries.apply(desired);
-  }
-
-  @Override
-  public void teardown() throws WriterException {
-    entries.teardown();
+  public AclEntries entries() {
+    return entries;
   }
 
   @Override

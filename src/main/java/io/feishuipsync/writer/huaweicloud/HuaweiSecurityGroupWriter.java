@@ -15,7 +15,6 @@ import io.feishuipsync.writer.Names;
 import io.feishuipsync.writer.PortRange;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,15 +101,7 @@ final class HuaweiSecurityGroupWriter implements GroupWriter<HuaweiSecurityGroup
   /** VPC counts every rule of a group, both directions and families, against one quota. */
   @Override
   public void checkQuota(String group, GroupRules r, Set<RuleKey> want) throws WriterException {
-    Set<RuleKey> peakOurs = new HashSet<>(want);
-    peakOurs.removeAll(r.covered().keySet());
-    peakOurs.addAll(r.ours().keySet());
-    int mine = peakOurs.size() + r.strays().size();
-    if (mine + r.foreign() > t.maxRules()) {
-      throw new WriterException(name(), String.format("%s would need %d rules during the update (%d of this"
-          + " writer, %d others) but max_rules is %d; nothing changed. Raise max_rules to the group's rule quota,"
-          + " or protect fewer ports", group, mine + r.foreign(), mine, r.foreign(), t.maxRules()));
-    }
+    RuleGroups.checkPeak(name(), group, r, r.foreign(), want, t.maxRules());
   }
 
   /**

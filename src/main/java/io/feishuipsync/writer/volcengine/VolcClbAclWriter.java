@@ -2,20 +2,17 @@ package io.feishuipsync.writer.volcengine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.feishuipsync.cloud.AclEntries;
+import io.feishuipsync.cloud.AclWriter;
 import io.feishuipsync.cloud.Lazy;
-import io.feishuipsync.core.ChangeSet;
-import io.feishuipsync.core.Holding;
 import io.feishuipsync.core.IpRange;
 import io.feishuipsync.core.Sanitize;
 import io.feishuipsync.core.Sleeper;
-import io.feishuipsync.core.Writer;
 import io.feishuipsync.core.WriterException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * quota at the peak, never empty). A CLB ACL takes IPv4 and IPv6 entries; AddAclEntries and RemoveAclEntries take 50
  * entries a call.
  */
-final class VolcClbAclWriter implements Writer, AclEntries.Cloud {
+final class VolcClbAclWriter implements AclWriter {
 
   private static final Logger log = LoggerFactory.getLogger(VolcClbAclWriter.class);
   static final int PER_CALL = 50;
@@ -56,29 +53,14 @@ final class VolcClbAclWriter implements Writer, AclEntries.Cloud {
     return Set.of("volcengine clb acl " + aclId + " in " + region + " marked " + marker);
   }
 
-  @Override
-  public SortedSet<IpRange> scope(SortedSet<IpRange> desired) {
-    return entries.scope(desired);
-  }
+
+
+
+
 
   @Override
-  public void check() throws WriterException {
-    entries.check();
-  }
-
-  @Override
-  public Holding read() throws WriterException {
-    return entries.read();
-  }
-
-  @Override
-  public void apply(SortedSet<IpRange> desired, ChangeSet change) throws WriterException {
-    entries.apply(desired);
-  }
-
-  @Override
-  public void teardown() throws WriterException {
-    entries.teardown();
+  public AclEntries entries() {
+    return entries;
   }
 
   @Override

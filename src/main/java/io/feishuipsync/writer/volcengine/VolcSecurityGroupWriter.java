@@ -14,7 +14,6 @@ import io.feishuipsync.writer.Names;
 import io.feishuipsync.writer.PortRange;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,15 +110,7 @@ final class VolcSecurityGroupWriter implements GroupWriter<VolcSecurityGroupWrit
 
   @Override
   public void checkQuota(String group, GroupRules r, Set<RuleKey> want) throws WriterException {
-    Set<RuleKey> peakOurs = new HashSet<>(want);
-    peakOurs.removeAll(r.covered().keySet());
-    peakOurs.addAll(r.ours().keySet());
-    int mine = peakOurs.size() + r.strays().size();
-    if (mine + r.foreign() > t.maxRules()) {
-      throw new WriterException(name(), String.format("%s would need %d rules during the update (%d of this"
-          + " writer, %d others) but max_rules is %d; nothing changed. Raise max_rules to the group's rule quota,"
-          + " or protect fewer ports", group, mine + r.foreign(), mine, r.foreign(), t.maxRules()));
-    }
+    RuleGroups.checkPeak(name(), group, r, r.foreign(), want, t.maxRules());
   }
 
   /** Reads the group's rules; everything in the answer comes from the network and is checked. */
