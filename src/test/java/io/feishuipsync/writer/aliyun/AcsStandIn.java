@@ -3,13 +3,12 @@ package io.feishuipsync.writer.aliyun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.feishuipsync.writer.CannedAnswers;
+import io.feishuipsync.writer.Signing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What every FAKE of an Alibaba Cloud OpenAPI product here shares (ECS, ALB, SLB): real HTTP on loopback, and the
@@ -134,35 +130,25 @@ abstract class AcsStandIn implements AutoCloseable {
     }
   }
 
+  private final CannedAnswers canned = new CannedAnswers();
+
   /**
    * The next call of {@code action} is answered with {@code body} as it stands and HTTP {@code status}, whatever it
    * holds (a fuzz target's bytes); the call changes nothing.
    */
-  synchronized void answerNextWith(String action, int status, byte[] body) {
-    raw.computeIfAbsent(action, a -> new ArrayDeque<>()).add(new Raw(status, body));
+  void answerNextWith(String action, int status, byte[] body) {
+    canned.add(action, status, body);
   }
-
-  private record Raw(int status, byte[] body) {}
 
   /** Drops the answers {@link #answerNextWith} queued that no call took. */
-  synchronized void forgetAnswers() {
-    raw.clear();
+  void forgetAnswers() {
+    canned.clear();
   }
-
-  private final Map<String, Deque<Raw>> raw = new HashMap<>();
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body = ex.getRequestBody().readNBytes(1 << 20);
-      Raw given;
-      synchronized (this) {
-        String action = ex.getRequestHeaders().getFirst("x-acs-action");
-        given = action != null && raw.containsKey(action) ? raw.get(action).poll() : null;
-      }
-      if (given != null) {
-        ex.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
-        ex.sendResponseHeaders(given.status(), given.body().length == 0 ? -1 : given.body().length);
-        ex.getResponseBody().write(given.body());
+      if (canned.send(ex, ex.getRequestHeaders().getFirst("x-acs-action"))) {
         return;
       }
       Answer a;
@@ -256,7 +242,7 @@ abstract class AcsStandIn implements AutoCloseable {
       throw new Refusal(400, "IncompleteSignature", "SignedHeaders must list, sorted, " + mustSign);
     }
     String contentHash = ex.getRequestHeaders().getFirst("x-acs-content-sha256");
-    if (!hex(sha256(body)).equals(contentHash)) {
+    if (!Signing.hex(Signing.sha256(body)).equals(contentHash)) {
       throw new Refusal(400, "IncompleteSignature", "x-acs-content-sha256 does not match the body");
     }
     try {
@@ -270,11 +256,11 @@ abstract class AcsStandIn implements AutoCloseable {
     if (!nonces.add(ex.getRequestHeaders().getFirst("x-acs-signature-nonce"))) {
       throw new Refusal(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
     }
-    TreeMap<String, String> query = decode(ex.getRequestURI().getRawQuery());
+    TreeMap<String, String> query = Signing.firstValues(ex.getRequestURI().getRawQuery());
     StringBuilder canonical = new StringBuilder();
     canonical.append(ex.getRequestMethod()).append('\n').append(ex.getRequestURI().getRawPath()).append('\n');
     List<String> q = new ArrayList<>();
-    query.forEach((k, v) -> q.add(encode(k) + "=" + encode(v)));
+    query.forEach((k, v) -> q.add(Signing.encode(k) + "=" + Signing.encode(v)));
     canonical.append(String.join("&", q)).append('\n');
     for (String h : signed) {
       String value = ex.getRequestHeaders().getFirst(h);
@@ -282,8 +268,8 @@ abstract class AcsStandIn implements AutoCloseable {
     }
     // CanonicalHeaders ends with its own newline, and the published form adds one more before SignedHeaders.
     canonical.append('\n').append(signedHeaders).append('\n').append(contentHash);
-    String stringToSign = ALGORITHM + "\n" + hex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-    String expected = hex(hmac(ACCESS_KEY_SECRET, stringToSign));
+    String stringToSign = ALGORITHM + "\n" + Signing.hex(Signing.sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    String expected = Signing.hex(Signing.hmac(ACCESS_KEY_SECRET, stringToSign));
     if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
         signature.getBytes(StandardCharsets.UTF_8))) {
       throw new Refusal(400, "SignatureDoesNotMatch", "Specified signature does not match our calculation.");
@@ -291,52 +277,8 @@ abstract class AcsStandIn implements AutoCloseable {
     Map<String, String> params = new HashMap<>(query);
     String type = ex.getRequestHeaders().getFirst("content-type");
     if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
-      params.putAll(decode(new String(body, StandardCharsets.UTF_8)));
+      params.putAll(Signing.firstValues(new String(body, StandardCharsets.UTF_8)));
     }
     return params;
-  }
-
-  private static TreeMap<String, String> decode(String raw) {
-    TreeMap<String, String> out = new TreeMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      // Percent-decoding only: a '+' in a signed query is a plus sign, as the service reads it.
-      out.put(URLDecoder.decode(k.replace("+", "%2B"), StandardCharsets.UTF_8),
-          URLDecoder.decode(v.replace("+", "%2B"), StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  /** RFC 3986 percent-encoding as the V3 signature defines it. */
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
-        .replace("%7E", "~");
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] hmac(String key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b);
   }
 }

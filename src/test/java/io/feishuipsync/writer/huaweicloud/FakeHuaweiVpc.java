@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.feishuipsync.writer.CannedAnswers;
+import io.feishuipsync.writer.Signing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -22,18 +21,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A FAKE of Huawei Cloud's VPC API v3 for security group rules, served over real HTTP on loopback; no emulator of
@@ -162,17 +156,15 @@ final class FakeHuaweiVpc implements AutoCloseable {
     server.stop(0);
   }
 
-  private record Raw(int status, byte[] body) {}
-
-  private final Map<String, Deque<Raw>> raw = new HashMap<>();
+  private final CannedAnswers canned = new CannedAnswers();
 
   /** The next call of {@code action} is answered with {@code body} as it stands (a fuzz target's bytes). */
-  synchronized void answerNextWith(String action, int status, byte[] body) {
-    raw.computeIfAbsent(action, a -> new ArrayDeque<>()).add(new Raw(status, body));
+  void answerNextWith(String action, int status, byte[] body) {
+    canned.add(action, status, body);
   }
 
-  synchronized void forgetAnswers() {
-    raw.clear();
+  void forgetAnswers() {
+    canned.clear();
   }
 
   /** The action a request is, as {@link #failNext} names them. */
@@ -199,15 +191,7 @@ final class FakeHuaweiVpc implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body = ex.getRequestBody().readNBytes(1 << 20);
-      Raw given;
-      synchronized (this) {
-        Deque<Raw> q = raw.get(actionOf(ex));
-        given = q == null ? null : q.poll();
-      }
-      if (given != null) {
-        ex.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
-        ex.sendResponseHeaders(given.status(), given.body().length == 0 ? -1 : given.body().length);
-        ex.getResponseBody().write(given.body());
+      if (canned.send(ex, actionOf(ex))) {
         return;
       }
       String requestId = UUID.randomUUID().toString().replace("-", "");
@@ -272,7 +256,7 @@ final class FakeHuaweiVpc implements AutoCloseable {
     }
     calls.add(action);
     return switch (action) {
-      case "List" -> new Object[] {200, list(query(ex.getRequestURI().getRawQuery()))};
+      case "List" -> new Object[] {200, list(Signing.query(ex.getRequestURI().getRawQuery()))};
       case "Create" -> new Object[] {201, create(m.group(2), body)};
       case "ShowAddressGroup" -> new Object[] {200, showAddressGroup(m.group(2))};
       case "UpdateAddressGroup" -> new Object[] {200, updateAddressGroup(m.group(2), body)};
@@ -470,60 +454,19 @@ final class FakeHuaweiVpc implements AutoCloseable {
     String path = ex.getRequestURI().getRawPath();
     c.append(ex.getRequestMethod()).append('\n').append(path.endsWith("/") ? path : path + "/").append('\n');
     List<String> q = new ArrayList<>();
-    query(ex.getRequestURI().getRawQuery()).forEach((k, vs) -> vs.stream().sorted()
-        .forEach(v -> q.add(encode(k) + "=" + encode(v))));
+    Signing.query(ex.getRequestURI().getRawQuery()).forEach((k, vs) -> vs.stream().sorted()
+        .forEach(v -> q.add(Signing.encode(k) + "=" + Signing.encode(v))));
     c.append(String.join("&", q)).append('\n');
     for (String h : signed) {
       String v = ex.getRequestHeaders().getFirst(h);
       c.append(h).append(':').append(v == null ? "" : v.strip()).append('\n');
     }
-    c.append('\n').append(signedHeaders).append('\n').append(hex(sha256(body)));
-    String toSign = ALGORITHM + "\n" + date + "\n" + hex(sha256(c.toString().getBytes(StandardCharsets.UTF_8)));
-    String expected = hex(hmac(SK, toSign));
+    c.append('\n').append(signedHeaders).append('\n').append(Signing.hex(Signing.sha256(body)));
+    String toSign = ALGORITHM + "\n" + date + "\n" + Signing.hex(Signing.sha256(c.toString().getBytes(StandardCharsets.UTF_8)));
+    String expected = Signing.hex(Signing.hmac(SK, toSign));
     if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
         String.valueOf(parts.get("Signature")).getBytes(StandardCharsets.UTF_8))) {
       throw new Refusal(401, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail");
     }
-  }
-
-  private static TreeMap<String, List<String>> query(String raw) {
-    TreeMap<String, List<String>> out = new TreeMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-    }
-    return out;
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
-        .replace("%7E", "~");
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] hmac(String key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b).toLowerCase(Locale.ROOT);
   }
 }

@@ -3,13 +3,12 @@ package io.feishuipsync.writer.volcengine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.feishuipsync.writer.CannedAnswers;
+import io.feishuipsync.writer.Signing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,15 +21,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A FAKE of Volcano Engine's OpenAPI for VPC security groups ({@code vpc}, 2020-04-01) and CLB access control lists
@@ -153,17 +148,15 @@ final class FakeVolc implements AutoCloseable {
     server.stop(0);
   }
 
-  private record Raw(int status, byte[] body) {}
-
-  private final Map<String, Deque<Raw>> raw = new HashMap<>();
+  private final CannedAnswers canned = new CannedAnswers();
 
   /** The next call of {@code action} is answered with {@code body} as it stands (a fuzz target's bytes). */
-  synchronized void answerNextWith(String action, int status, byte[] body) {
-    raw.computeIfAbsent(action, a -> new ArrayDeque<>()).add(new Raw(status, body));
+  void answerNextWith(String action, int status, byte[] body) {
+    canned.add(action, status, body);
   }
 
-  synchronized void forgetAnswers() {
-    raw.clear();
+  void forgetAnswers() {
+    canned.clear();
   }
 
   private static final class Refusal extends RuntimeException {
@@ -180,15 +173,7 @@ final class FakeVolc implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body = ex.getRequestBody().readNBytes(1 << 20);
-      Raw given;
-      synchronized (this) {
-        Deque<Raw> q = raw.get(query(ex.getRequestURI().getRawQuery()).getOrDefault("Action", ""));
-        given = q == null ? null : q.poll();
-      }
-      if (given != null) {
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(given.status(), given.body().length == 0 ? -1 : given.body().length);
-        ex.getResponseBody().write(given.body());
+      if (canned.send(ex, Signing.firstValues(ex.getRequestURI().getRawQuery()).get("Action"))) {
         return;
       }
       Map<String, Object> meta = new LinkedHashMap<>();
@@ -199,7 +184,7 @@ final class FakeVolc implements AutoCloseable {
       synchronized (this) {
         try {
           String[] scope = verify(ex, body);
-          Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+          Map<String, String> q = Signing.firstValues(ex.getRequestURI().getRawQuery());
           String action = q.getOrDefault("Action", "");
           meta.put("Action", action);
           meta.put("Version", q.get("Version"));
@@ -415,7 +400,7 @@ final class FakeVolc implements AutoCloseable {
     } catch (DateTimeParseException e) {
       throw new Refusal(401, "InvalidTimestamp", "X-Date is malformed");
     }
-    String bodyHash = hex(sha256(body));
+    String bodyHash = Signing.hex(Signing.sha256(body));
     if (!bodyHash.equals(ex.getRequestHeaders().getFirst("X-Content-Sha256"))) {
       throw new Refusal(401, "SignatureDoesNotMatch", "X-Content-Sha256 does not match the body");
     }
@@ -427,7 +412,7 @@ final class FakeVolc implements AutoCloseable {
     StringBuilder c = new StringBuilder();
     c.append(ex.getRequestMethod()).append('\n').append(ex.getRequestURI().getRawPath()).append('\n');
     List<String> q = new ArrayList<>();
-    query(ex.getRequestURI().getRawQuery()).forEach((k, v) -> q.add(encode(k) + "=" + encode(v)));
+    Signing.firstValues(ex.getRequestURI().getRawQuery()).forEach((k, v) -> q.add(Signing.encode(k) + "=" + Signing.encode(v)));
     c.append(String.join("&", q)).append('\n');
     for (String h : signed) {
       c.append(h).append(':').append(String.valueOf(ex.getRequestHeaders().getFirst(h)).strip()).append('\n');
@@ -435,12 +420,12 @@ final class FakeVolc implements AutoCloseable {
     c.append('\n').append(signedHeaders).append('\n').append(bodyHash);
     String scope = String.join("/", credential[1], credential[2], credential[3], credential[4]);
     String toSign = "HMAC-SHA256\n" + date + "\n" + scope + "\n"
-        + hex(sha256(c.toString().getBytes(StandardCharsets.UTF_8)));
+        + Signing.hex(Signing.sha256(c.toString().getBytes(StandardCharsets.UTF_8)));
     byte[] key = SK.getBytes(StandardCharsets.UTF_8);
     for (String step : new String[] {credential[1], credential[2], credential[3], "request"}) {
-      key = hmac(key, step);
+      key = Signing.hmac(key, step);
     }
-    if (!MessageDigest.isEqual(hex(hmac(key, toSign)).getBytes(StandardCharsets.UTF_8),
+    if (!MessageDigest.isEqual(Signing.hex(Signing.hmac(key, toSign)).getBytes(StandardCharsets.UTF_8),
         String.valueOf(parts.get("Signature")).getBytes(StandardCharsets.UTF_8))) {
       throw new Refusal(401, "SignatureDoesNotMatch", "The request signature we calculated does not match the"
           + " signature you provided.");
@@ -449,45 +434,5 @@ final class FakeVolc implements AutoCloseable {
       throw new Refusal(400, "InvalidRegion", "The region is not valid.");
     }
     return new String[] {credential[1], credential[2], credential[3]};
-  }
-
-  private static TreeMap<String, String> query(String raw) {
-    TreeMap<String, String> out = new TreeMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      out.put(URLDecoder.decode((eq < 0 ? pair : pair.substring(0, eq)).replace("+", "%2B"), StandardCharsets.UTF_8),
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
-        .replace("%7E", "~");
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] hmac(byte[] key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b);
   }
 }
