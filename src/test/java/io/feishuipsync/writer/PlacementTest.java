@@ -22,7 +22,8 @@ class PlacementTest {
         cluster.add(name);
       }
     }
-    assertEquals(new TreeSet<>(List.of("aliyun-prefix-list", "aliyun-security-group", "aws-prefix-list",
-        "aws-security-group", "tencentcloud-security-group")), cluster);
+    assertEquals(new TreeSet<>(List.of("aliyun-alb-acl", "aliyun-clb-acl", "aliyun-prefix-list",
+        "aliyun-security-group", "aws-prefix-list", "aws-security-group", "huaweicloud-security-group",
+        "tencentcloud-security-group", "volcengine-clb-acl", "volcengine-security-group")), cluster);
   }
 }

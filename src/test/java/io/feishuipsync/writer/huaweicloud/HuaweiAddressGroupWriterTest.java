@@ -80,6 +80,29 @@ class HuaweiAddressGroupWriterTest {
   }
 
   @Test
+  void driftIsRepairedThrottlingWaitedOutAndAWrongSecretIsOneLine() throws Exception {
+    vpc.addAddressGroup(V4, 4, 20);
+    Writer w = writer(V4);
+    converge(w, first(3));
+    vpc.addressGroups.get(V4).ipSet.add("192.0.2.99/32");
+    vpc.addressGroups.get(V4).ipSet.remove("198.51.100.1/32");
+    w.check();
+    assertTrue(!w.read().inSync(first(3)), "the change by hand is seen");
+    vpc.failNext("UpdateAddressGroup", 429);
+    converge(w, first(3));
+    assertEquals(List.of("198.51.100.0/32", "198.51.100.1/32", "198.51.100.2/32"),
+        vpc.addresses(V4).stream().sorted().toList());
+    assertEquals(List.of(), vpc.rejected);
+    Writer wrong = WriterFixtures.writer("huaweicloud-security-group", String.join("\n", "region: cn-north-4",
+        "endpoint: " + vpc.endpoint(), "project_id: " + FakeHuaweiVpc.PROJECT, "access_key: " + FakeHuaweiVpc.AK,
+        "secret_key: wrong-huawei-sk-0123456789", "mode: address_group", "address_group_id: " + V4),
+        new ProcessCommandRunner());
+    WriterException e = assertThrows(WriterException.class, wrong::check);
+    assertTrue(e.getMessage().contains("ShowAddressGroup was not accepted (APIGW.0301)"), e.getMessage());
+    assertTrue(!e.getMessage().contains("wrong-huawei-sk-0123456789"));
+  }
+
+  @Test
   void aMissingPermissionIsNamed() throws Exception {
     vpc.addAddressGroup(V4, 4, 20);
     vpc.deny("UpdateAddressGroup");

@@ -78,6 +78,21 @@ class VolcClbAclWriterTest {
   }
 
   @Test
+  void driftIsFoundAndRepaired() throws Exception {
+    volc.addAcl(ACL, 300);
+    Writer w = configured();
+    converge(w, first(3));
+    volc.acls.get(ACL).entries.remove("198.51.100.1/32");
+    volc.acls.get(ACL).entries.put("192.0.2.99/32", "feishu-ipsync");
+    w.check();
+    assertFalse(w.read().inSync(w.scope(first(3))), "the change by hand is seen");
+    converge(w, first(3));
+    assertEquals(Map.of("198.51.100.0/32", "feishu-ipsync", "198.51.100.1/32", "feishu-ipsync",
+        "198.51.100.2/32", "feishu-ipsync"), volc.entries(ACL));
+    assertEquals(List.of(), volc.rejected);
+  }
+
+  @Test
   void aQuotaTooSmallAtThePeakAndARefusalHalfWay() throws Exception {
     volc.addAcl(ACL, 300);
     volc.acls.get(ACL).entries.put(OFFICE, "office");
