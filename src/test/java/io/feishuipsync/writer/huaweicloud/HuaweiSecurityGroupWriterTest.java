@@ -98,6 +98,18 @@ class HuaweiSecurityGroupWriterTest {
   }
 
   @Test
+  void teardownDeletesOnlyTheMarkedRules() throws Exception {
+    vpc.addGroup(GROUP, 100);
+    vpc.addRule(GROUP, "0.0.0.0/0", "22", "ssh, the operator's");
+    Writer w = configured();
+    converge(w, first(3));
+    w.teardown();
+    assertEquals(List.of("ssh, the operator's"), vpc.rules(GROUP).stream().map(FakeHuaweiVpc.Rule::description)
+        .toList());
+    assertEquals(List.of(), vpc.rejected);
+  }
+
+  @Test
   void driftIsFoundAndRepaired() throws Exception {
     vpc.addGroup(GROUP, 100);
     Writer w = configured();

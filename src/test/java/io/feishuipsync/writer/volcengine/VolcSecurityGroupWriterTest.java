@@ -96,6 +96,18 @@ class VolcSecurityGroupWriterTest {
   }
 
   @Test
+  void teardownRevokesOnlyTheMarkedRules() throws Exception {
+    volc.addGroup(GROUP, 100);
+    volc.addRule(GROUP, "0.0.0.0/0", 22, "ssh, the operator's");
+    Writer w = configured();
+    converge(w, first(3));
+    w.teardown();
+    assertEquals(List.of("ssh, the operator's"), volc.rules(GROUP).stream().map(FakeVolc.Rule::description)
+        .toList());
+    assertEquals(List.of(), volc.rejected);
+  }
+
+  @Test
   void driftIsFoundAndRepaired() throws Exception {
     volc.addGroup(GROUP, 100);
     Writer w = configured();
