@@ -12,7 +12,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +30,9 @@ import java.util.stream.Stream;
  */
 public final class Bundle {
 
+  /** One loader per bundle for the life of the process: each holds its SDK's classes once, however many writers. */
+  private static final Map<Path, ClassLoader> LOADED = new ConcurrentHashMap<>();
+
   private Bundle() {}
 
   /**
@@ -35,7 +40,7 @@ public final class Bundle {
    * are its own; {@code anchor} is a class of this application, whose location says where the bundles lie.
    */
   public static ClassLoader loader(String name, Class<?> anchor, List<String> isolated) {
-    return loader(name, directory(anchor).resolve(name), anchor, isolated);
+    return LOADED.computeIfAbsent(directory(anchor).resolve(name), dir -> loader(name, dir, anchor, isolated));
   }
 
   /** The loader of bundle {@code name} in {@code dir}. */

@@ -242,5 +242,8 @@ class HuaweiSecurityGroupWriterTest {
     assertNotEquals(appClient, bundleClient, "two OkHttps, one each");
     assertEquals(getClass().getClassLoader().loadClass(VpcApi.class.getName()), VpcApi.class,
         "the seam is the application's own type");
+    assertEquals(bundle, HuaweiWriterType.api(vpc.endpoint(), FakeHuaweiVpc.PROJECT, FakeHuaweiVpc.AK,
+        io.feishuipsync.core.Secret.of(FakeHuaweiVpc.SK)).getClass().getClassLoader(),
+        "one loader for every writer of the process");
   }
 }
